@@ -1,0 +1,50 @@
+"""Shared fixtures: where the real PostgreSQL and Redis are, and whether they must be there.
+
+Locally a test that needs a service that is not running is skipped with the reason printed.
+When SUPPORTBOT_REQUIRE_SERVICES=1 (set by .ci/run) it fails instead: CI must run them all.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+POSTGRES_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_SERVICES = os.environ.get("SUPPORTBOT_REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def _need(name: str, url: str, port: int) -> str:
+    if _reachable(url, port):
+        return url
+    reason = f"{name} is not reachable at {urlsplit(url).netloc}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason}, and SUPPORTBOT_REQUIRE_SERVICES=1 says it must be", pytrace=False)
+    pytest.skip(f"{reason} (set TEST_DATABASE_URL / TEST_REDIS_URL, or start it)")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A PostgreSQL URL (asyncpg driver) for a database the tests may use freely."""
+    return _need("PostgreSQL", POSTGRES_URL, 5432)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _need("Redis", REDIS_URL, 6379)
