@@ -158,14 +158,18 @@ class EntryRepository(Protocol):
         """Set read_at on the other side's public entries not yet read; returns how many."""
         ...
 
-    async def count_unread(self, ticket_ids: Sequence[uuid.UUID], reader: Side) -> dict[uuid.UUID, int]:
+    async def count_unread(
+        self, ticket_ids: Sequence[uuid.UUID], reader: Side
+    ) -> dict[uuid.UUID, int]:
         """Per ticket, how many of the other side's public entries `reader` has not read."""
         ...
 
 
 class MessageRefRepository(Protocol):
     async def add(self, ref: MessageRef) -> None: ...
-    async def find(self, platform: Platform, chat_id: str, message_id: str) -> MessageRef | None: ...
+    async def find(
+        self, platform: Platform, chat_id: str, message_id: str
+    ) -> MessageRef | None: ...
     async def for_ticket(self, ticket_id: uuid.UUID, platform: Platform) -> Sequence[MessageRef]:
         """The ticket's references on one platform, the anchor (entry_id None) first."""
         ...

@@ -1,0 +1,67 @@
+"""The delivery worker's loop: drain the outbox, then sleep until woken or the poll interval."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+
+from core.delivery import DeliveryPolicy, Outcome, SenderKey, deliver_due
+from core.ports import Clock, Sender, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        senders: Mapping[SenderKey, Sender],
+        clock: Clock,
+        policy: DeliveryPolicy = DeliveryPolicy(),
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._senders = senders
+        self._clock = clock
+        self._policy = policy
+        self._poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self.totals = Outcome()
+
+    def wake(self) -> None:
+        """Something was written to the outbox: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def run_once(self) -> Outcome:
+        outcome = await deliver_due(self._uow_factory, self._senders, self._clock, self._policy)
+        self.totals = Outcome(
+            delivered=self.totals.delivered + outcome.delivered,
+            retried=self.totals.retried + outcome.retried,
+            failed=self.totals.failed + outcome.failed,
+        )
+        return outcome
+
+    async def run(self, stop: asyncio.Event) -> None:
+        failures = 0
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                outcome = await self.run_once()
+                failures = 0
+            except Exception:
+                # The database may be restarting: back off, keep the loop alive.
+                failures += 1
+                log.exception("delivery pass failed (%d in a row)", failures)
+                await self._sleep(stop, min(30.0, 0.5 * 2**failures))
+                continue
+            if outcome == Outcome():
+                await self._sleep(stop, self._poll_interval)
+
+    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
