@@ -1,0 +1,81 @@
+"""Texts in the customer's language: Fluent files under bot/locales/<lang>/*.ftl.
+
+Every message id must exist in every language with the same variables (tests/unit/test_i18n.py
+checks it), so a missing translation is a failing test rather than a blank message in a chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from fluent.runtime import FluentBundle, FluentResource
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+LANGUAGES = ("en", "pl", "it", "ro")
+DEFAULT_LANGUAGE = "en"
+
+Value = str | int | float
+
+
+def pick_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """The supported language for a client's language code ('pl-PL', 'it', None...)."""
+    if code:
+        base = code.replace("_", "-").split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+def resource_text(language: str) -> str:
+    return "\n".join(p.read_text("utf-8") for p in sorted((LOCALES_DIR / language).glob("*.ftl")))
+
+
+@cache
+def _bundle(language: str) -> FluentBundle:
+    # No Unicode isolation marks: chat clients show them as stray boxes.
+    bundle = FluentBundle([language], use_isolating=False)
+    bundle.add_resource(FluentResource(resource_text(language)))
+    return bundle
+
+
+class MissingText(KeyError):
+    pass
+
+
+class Translator:
+    """Formats one language's texts; dates and times in the given time zone."""
+
+    def __init__(self, language: str, timezone: str = "UTC") -> None:
+        self.language = pick_language(language)
+        self.timezone = ZoneInfo(timezone)
+
+    def __call__(self, message_id: str, **params: Value) -> str:
+        return self.text(message_id, params)
+
+    def text(self, message_id: str, params: Mapping[str, Value] | None = None) -> str:
+        bundle = _bundle(self.language)
+        if not bundle.has_message(message_id):
+            raise MissingText(f"{message_id!r} in {self.language}")
+        message = bundle.get_message(message_id)
+        if message.value is None:
+            raise MissingText(f"{message_id!r} in {self.language} has no value")
+        text, errors = bundle.format_pattern(message.value, dict(params or {}))
+        if errors:
+            raise MissingText(f"{message_id!r} in {self.language}: {errors[0]}")
+        return str(text)
+
+    def has(self, message_id: str) -> bool:
+        return _bundle(self.language).has_message(message_id)
+
+    def datetime(self, value: datetime) -> str:
+        return str(
+            format_datetime(value.astimezone(self.timezone), "short", locale=self.language)
+        )
+
+    def date(self, value: date) -> str:
+        return str(format_date(value, "medium", locale=self.language))

@@ -1,0 +1,5 @@
+language-name = English
+tickets-count = { $count ->
+    [one] { $count } ticket
+   *[other] { $count } tickets
+}

@@ -1,0 +1,5 @@
+language-name = Italiano
+tickets-count = { $count ->
+    [one] { $count } ticket
+   *[other] { $count } ticket
+}

@@ -1,0 +1,6 @@
+language-name = Română
+tickets-count = { $count ->
+    [one] { $count } tichet
+    [few] { $count } tichete
+   *[other] { $count } de tichete
+}
