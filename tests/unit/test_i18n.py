@@ -15,7 +15,7 @@ class _Variables(visitor.Visitor):
         super().__init__()
         self.names: set[str] = set()
 
-    def visit_VariableReference(self, node: ast.VariableReference) -> None:  # noqa: N802
+    def visit_VariableReference(self, node: ast.VariableReference) -> None:
         self.names.add(node.id.name)
 
 
@@ -51,7 +51,7 @@ def test_every_message_exists_in_every_language_with_the_same_variables(language
 def test_every_message_formats_without_errors(language: str) -> None:
     t = Translator(language)
     for message_id, variables in messages(language).items():
-        sample: dict[str, str | int] = {name: 3 for name in variables}
+        sample: dict[str, str | int] = dict.fromkeys(variables, 3)
         assert t.text(message_id, sample).strip(), f"{message_id} is empty in {language}"
 
 
