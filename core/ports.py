@@ -141,7 +141,9 @@ class TicketRepository(Protocol):
     async def get_by_number(self, number: int) -> Ticket | None: ...
     async def update(self, ticket: Ticket) -> None: ...
     async def list(self, query: TicketQuery) -> TicketPage: ...
-    async def count_by_status(self) -> dict[TicketStatus, int]: ...
+    async def count_by_status(self) -> dict[TicketStatus, int]:
+        """Over all tickets, archived ones too; a status without tickets may be left out."""
+        ...
 
 
 class EntryRepository(Protocol):
@@ -155,13 +157,20 @@ class EntryRepository(Protocol):
         ...
 
     async def mark_read(self, ticket_id: uuid.UUID, reader: Side, at: datetime) -> int:
-        """Set read_at on the other side's public entries not yet read; returns how many."""
+        """Set read_at on the other side's public entries not yet read; returns how many.
+
+        The other side of Side.CUSTOMER is AuthorKind.AGENT, of Side.SUPPORT
+        AuthorKind.CUSTOMER; SYSTEM entries belong to neither side and are never unread.
+        """
         ...
 
     async def count_unread(
         self, ticket_ids: Sequence[uuid.UUID], reader: Side
     ) -> dict[uuid.UUID, int]:
-        """Per ticket, how many of the other side's public entries `reader` has not read."""
+        """Per ticket, how many of the other side's public entries `reader` has not read.
+
+        Every ticket asked about is in the answer, zero included.
+        """
         ...
 
 
@@ -264,7 +273,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work. A read-only one must not write (storage refuses it); on SQLite
+        it reads a snapshot instead of queueing behind a writer's lock."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,142 @@
+"""Opening the database: one async engine and session factory per process, built on request.
+
+SQLite (the default, for small installations) and PostgreSQL (for scale) are both supported.
+SQLite needs care to behave like a server database under concurrent asyncio tasks:
+
+* WAL, so readers never block the writer and the writer never blocks readers;
+* foreign_keys=ON, which SQLite leaves off per connection unless asked;
+* busy_timeout, so a writer waits for the lock instead of failing at once;
+* `BEGIN IMMEDIATE` for every read-write transaction. The sqlite3 driver would otherwise start
+  a transaction only at the first write, and a transaction that has read and then tries to
+  write fails with "database is locked" (no waiting) when another writer got in first. Taking
+  the write lock at BEGIN makes writers queue on busy_timeout instead. This is SQLAlchemy's
+  documented recipe (SQLite dialect docs, "Enabling Non-Legacy SQLite Transactional Modes"):
+  turn off the driver's own BEGIN and emit ours from the `begin` event.
+
+Read-only units of work (connection execution option READ_ONLY) start with a plain deferred
+BEGIN on SQLite, so they read a WAL snapshot without queueing behind writers, and run as
+READ ONLY transactions on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+DEFAULT_URL = "sqlite+aiosqlite:///./data/supportbot.db"
+
+# Execution option a read-only unit of work sets on its connection (see storage.uow).
+READ_ONLY = "supportbot_read_only"
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def normalize_url(url: str | URL | None) -> URL:
+    """Pick the async driver for the URLs people usually write (sqlite://, postgres://)."""
+    parsed = make_url(url or DEFAULT_URL)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite" and parsed.drivername != "sqlite+aiosqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if backend in {"postgres", "postgresql"} and parsed.drivername != "postgresql+asyncpg":
+        return parsed.set(drivername="postgresql+asyncpg")
+    return parsed
+
+
+def create_engine(
+    url: str | URL | None = None,
+    *,
+    foreign_keys: bool = True,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    echo: bool = False,
+) -> AsyncEngine:
+    """Build (but do not connect) an engine. `foreign_keys=False` is for SQLite migrations,
+    whose batch table rebuilds cannot run with foreign keys enforced."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, foreign_keys=foreign_keys, echo=echo)
+    return _create_async_engine(
+        parsed,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        # Connections idle behind a firewall or a restarted server are found before use.
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"server_settings": {"application_name": "supportbot"}},
+    )
+
+
+def _sqlite_engine(url: URL, *, foreign_keys: bool, echo: bool) -> AsyncEngine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = _create_async_engine(url, echo=echo)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to the `begin` hook below.
+        dbapi_connection.isolation_level = None
+        # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
+        # lookups (e-mail, licence, text search) must agree on both, e.g. for Polish "Ł".
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL is still crash-safe; only the last commits may roll back on power loss.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # query_only makes an accidental write fail loudly instead of trying to upgrade.
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Repositories hand out dataclass copies, never ORM objects, so nothing needs expiring.
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def open_database(url: str | URL | None = None, **engine_options: Any) -> Database:
+    """Create the engine and check that the database answers; the caller must `dispose()`."""
+    engine = create_engine(url, **engine_options)
+    try:
+        async with engine.connect() as connection:
+            await connection.execution_options(**{READ_ONLY: True})
+            await connection.execute(text("SELECT 1"))
+    except BaseException:
+        await engine.dispose()
+        raise
+    return Database(engine=engine, sessionmaker=make_sessionmaker(engine))

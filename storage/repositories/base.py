@@ -1,0 +1,66 @@
+"""What every SQL repository shares: a session, and reads that return dataclass copies."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.convert import RowMapper
+from storage.tables import Base
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+E = TypeVar("E", bound="DataclassInstance")
+
+
+class SqlRepository(Generic[E]):
+    """Reads select columns, not ORM objects, and writes with plain INSERT/UPDATE statements:
+    the session's identity map then never holds a stale or shared object, and every call hits
+    the database in call order (a parent row is there before its child's foreign key)."""
+
+    mapper: RowMapper[E]
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    def _insert_on_conflict(self, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
+        """An INSERT that can take ON CONFLICT, in the current dialect's flavour."""
+        if self._dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    async def _insert(self, entity: E) -> None:
+        await self._session.execute(insert(self.mapper.table).values(self.mapper.values(entity)))
+
+    async def _update(self, entity_id: uuid.UUID, entity: E) -> None:
+        await self._session.execute(
+            update(self.mapper.table)
+            .where(self.mapper.id_column == entity_id)
+            .values(self.mapper.values(entity))
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _get(self, entity_id: uuid.UUID) -> E | None:
+        return await self._first(self.mapper.id_column == entity_id)
+
+    async def _first(self, *where: ColumnElement[bool], order_by: Sequence[Any] = ()) -> E | None:
+        statement = select(*self.mapper.columns).where(*where).order_by(*order_by).limit(1)
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else self.mapper.entity_from(row)
+
+    async def _all(
+        self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+    ) -> Sequence[E]:
+        statement = select(*self.mapper.columns).where(*where).order_by(*order_by).limit(limit)
+        rows = (await self._session.execute(statement)).all()
+        return [self.mapper.entity_from(row) for row in rows]

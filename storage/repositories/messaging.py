@@ -1,0 +1,109 @@
+"""The transactional outbox (what we owe the platforms) and inbox (what they sent us)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from core.model import InboxEvent, OutboxMessage
+from storage import convert
+from storage.repositories.base import SqlRepository
+from storage.tables import InboxRow, OutboxRow
+
+
+class SqlOutboxRepository(SqlRepository[OutboxMessage]):
+    mapper = convert.OUTBOX
+
+    async def add(self, message: OutboxMessage) -> None:
+        statement = insert(OutboxRow).values(self.mapper.values(message)).returning(OutboxRow.seq)
+        message.seq = (await self._session.execute(statement)).scalar_one()
+
+    async def claim_due(self, now: datetime, limit: int, lease: float) -> Sequence[OutboxMessage]:
+        older = aliased(OutboxRow, name="older")
+        older_pending = (
+            select(older.seq)
+            .where(
+                older.ordering_key == OutboxRow.ordering_key,
+                older.seq < OutboxRow.seq,
+                older.delivered_at.is_(None),
+                older.failed_at.is_(None),
+            )
+            .correlate(OutboxRow)
+        )
+        statement = (
+            select(*self.mapper.columns)
+            .where(
+                OutboxRow.delivered_at.is_(None),
+                OutboxRow.failed_at.is_(None),
+                OutboxRow.next_attempt_at <= now,
+                # Only the head of each key is due, so one chat's messages leave in order.
+                ~exists(older_pending),
+            )
+            .order_by(OutboxRow.seq)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            # Concurrent workers skip rows another worker is claiming instead of waiting for
+            # it and then claiming them again. (SQLite's BEGIN IMMEDIATE already serialises.)
+            statement = statement.with_for_update(skip_locked=True, of=OutboxRow)
+        rows = (await self._session.execute(statement)).all()
+        messages = [self.mapper.entity_from(row) for row in rows]
+        if not messages:
+            return messages
+        leased_until = now + timedelta(seconds=lease)
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.seq.in_([message.seq for message in messages]))
+            .values(next_attempt_at=leased_until)
+            .execution_options(synchronize_session=False)
+        )
+        for message in messages:
+            message.next_attempt_at = leased_until
+        return messages
+
+    async def update(self, message: OutboxMessage) -> None:
+        await self._update(message.id, message)
+
+    async def get(self, message_id: uuid.UUID) -> OutboxMessage | None:
+        return await self._get(message_id)
+
+    async def pending_count(self) -> int:
+        statement = (
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.delivered_at.is_(None), OutboxRow.failed_at.is_(None))
+        )
+        return (await self._session.execute(statement)).scalar_one()
+
+
+class SqlInboxRepository(SqlRepository[InboxEvent]):
+    mapper = convert.INBOX
+
+    async def add_if_new(self, event: InboxEvent) -> bool:
+        # ON CONFLICT DO NOTHING rather than catching IntegrityError: a failed INSERT would
+        # abort the whole PostgreSQL transaction, and a concurrent duplicate simply waits for
+        # the first one's commit and then inserts nothing.
+        statement = (
+            self._insert_on_conflict(InboxRow)
+            .values(self.mapper.values(event))
+            .on_conflict_do_nothing(index_elements=[InboxRow.platform, InboxRow.event_id])
+            .returning(InboxRow.seq)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def get(self, event_id: uuid.UUID) -> InboxEvent | None:
+        return await self._get(event_id)
+
+    async def unprocessed(self, limit: int) -> Sequence[InboxEvent]:
+        return await self._all(
+            InboxRow.processed_at.is_(None),
+            order_by=[InboxRow.received_at, InboxRow.seq],
+            limit=limit,
+        )
+
+    async def update(self, event: InboxEvent) -> None:
+        await self._update(event.id, event)

@@ -1,0 +1,240 @@
+"""Tickets and what hangs off them: entries, platform message references, attachments."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, or_, select, true, update
+
+from core.model import (
+    ACTIVE_STATUSES,
+    Attachment,
+    AuthorKind,
+    EntryKind,
+    MessageRef,
+    Platform,
+    Side,
+    Ticket,
+    TicketEntry,
+    TicketStatus,
+)
+from core.ports import Scope, TicketPage, TicketQuery
+from storage import convert
+from storage.repositories.base import SqlRepository
+from storage.tables import AttachmentRow, CounterRow, EntryRow, MessageRefRow, TicketRow
+
+TICKET_COUNTER = "ticket"
+
+
+class SqlTicketRepository(SqlRepository[Ticket]):
+    mapper = convert.TICKET
+
+    async def next_number(self) -> int:
+        # One counter row, bumped in the caller's transaction: PostgreSQL holds its row lock
+        # until commit and SQLite's BEGIN IMMEDIATE serialises writers, so concurrent
+        # creations queue, and a rollback undoes the bump (no gap, no reuse). The upsert
+        # also creates the row on an empty database.
+        insert = self._insert_on_conflict(CounterRow).values(name=TICKET_COUNTER, value=1)
+        statement = insert.on_conflict_do_update(
+            index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
+        ).returning(CounterRow.value)
+        return int((await self._session.execute(statement)).scalar_one())
+
+    async def add(self, ticket: Ticket) -> None:
+        await self._insert(ticket)
+
+    async def get(self, ticket_id: uuid.UUID) -> Ticket | None:
+        return await self._get(ticket_id)
+
+    async def get_by_number(self, number: int) -> Ticket | None:
+        return await self._first(TicketRow.number == number)
+
+    async def update(self, ticket: Ticket) -> None:
+        await self._update(ticket.id, ticket)
+
+    async def list(self, query: TicketQuery) -> TicketPage:
+        if query.limit < 1:
+            raise ValueError(f"a page holds at least one ticket, not {query.limit}")
+        # Keyset paging: one row more than asked tells whether another page exists.
+        tickets = await self._all(
+            *ticket_filters(query), order_by=[TicketRow.number.desc()], limit=query.limit + 1
+        )
+        if len(tickets) <= query.limit:
+            return TicketPage(tickets=tickets, next_before_number=None)
+        page = tickets[: query.limit]
+        return TicketPage(tickets=page, next_before_number=page[-1].number)
+
+    async def count_by_status(self) -> dict[TicketStatus, int]:
+        """Every status (zero included), over all tickets, archived ones too."""
+        statement = select(TicketRow.status, func.count()).group_by(TicketRow.status)
+        counts = dict.fromkeys(TicketStatus, 0)
+        for status, count in (await self._session.execute(statement)).all():
+            counts[status] = count
+        return counts
+
+
+def ticket_filters(query: TicketQuery) -> Sequence[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [_scope_filter(query.scope)]
+    equal: list[tuple[Any, object]] = [
+        (TicketRow.company_id, query.company_id),
+        (TicketRow.reporter_id, query.reporter_id),
+        (TicketRow.product_id, query.product_id),
+        (TicketRow.assignee_id, query.assignee_id),
+        (TicketRow.priority, query.priority),
+    ]
+    where += [column == value for column, value in equal if value is not None]
+    if query.statuses is not None:
+        where.append(TicketRow.status.in_(sorted(query.statuses)))
+    if query.unassigned:
+        where.append(TicketRow.assignee_id.is_(None))
+    if query.created_from is not None:
+        where.append(TicketRow.created_at >= query.created_from)
+    if query.created_to is not None:
+        where.append(TicketRow.created_at < query.created_to)
+    if query.sla_due_before is not None:
+        where.append(TicketRow.sla_due_at < query.sla_due_before)
+    if query.before_number is not None:
+        where.append(TicketRow.number < query.before_number)
+    if query.text:
+        pattern = f"%{_escape_like(query.text)}%"
+        # ILIKE on PostgreSQL (a pg_trgm GIN index can serve it later); SQLAlchemy renders
+        # lower() LIKE lower() on SQLite, where our lower() folds Unicode (storage.db).
+        where.append(
+            or_(
+                TicketRow.subject.ilike(pattern, escape="\\"),
+                TicketRow.description.ilike(pattern, escape="\\"),
+            )
+        )
+    return where
+
+
+def _scope_filter(scope: Scope) -> ColumnElement[bool]:
+    if scope is Scope.ARCHIVED:
+        return TicketRow.archived == true()
+    not_archived = TicketRow.archived == false()
+    if scope is Scope.ACTIVE:
+        return not_archived & TicketRow.status.in_(sorted(ACTIVE_STATUSES))
+    return not_archived
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# Whose entries each side reads: a customer reads the agents', the support desk the
+# customer's. System entries belong to neither side and are never unread.
+_OTHER_SIDE = {Side.CUSTOMER: AuthorKind.AGENT, Side.SUPPORT: AuthorKind.CUSTOMER}
+
+
+class SqlEntryRepository(SqlRepository[TicketEntry]):
+    mapper = convert.ENTRY
+
+    async def add(self, entry: TicketEntry) -> None:
+        await self._insert(entry)
+
+    async def get(self, entry_id: uuid.UUID) -> TicketEntry | None:
+        return await self._get(entry_id)
+
+    async def update(self, entry: TicketEntry) -> None:
+        await self._update(entry.id, entry)
+
+    async def list_for_ticket(
+        self, ticket_id: uuid.UUID, public_only: bool = False
+    ) -> Sequence[TicketEntry]:
+        where = [EntryRow.ticket_id == ticket_id]
+        if public_only:
+            where.append(EntryRow.kind != EntryKind.INTERNAL_NOTE)
+        # seq breaks ties between entries written in the same clock tick.
+        return await self._all(*where, order_by=[EntryRow.created_at, EntryRow.seq])
+
+    async def mark_read(self, ticket_id: uuid.UUID, reader: Side, at: datetime) -> int:
+        statement = (
+            update(EntryRow)
+            .where(EntryRow.ticket_id == ticket_id, *_unread_by(reader))
+            .values(read_at=at)
+            .returning(EntryRow.seq)
+            .execution_options(synchronize_session=False)
+        )
+        return len((await self._session.execute(statement)).all())
+
+    async def count_unread(
+        self, ticket_ids: Sequence[uuid.UUID], reader: Side
+    ) -> dict[uuid.UUID, int]:
+        """Every ticket asked about is in the answer, zero included."""
+        counts = dict.fromkeys(ticket_ids, 0)
+        if not counts:
+            return counts
+        statement = (
+            select(EntryRow.ticket_id, func.count())
+            .where(EntryRow.ticket_id.in_(counts), *_unread_by(reader))
+            .group_by(EntryRow.ticket_id)
+        )
+        for ticket_id, count in (await self._session.execute(statement)).all():
+            counts[ticket_id] = count
+        return counts
+
+
+def _unread_by(reader: Side) -> Sequence[ColumnElement[bool]]:
+    return [
+        EntryRow.author_kind == _OTHER_SIDE[reader],
+        EntryRow.kind != EntryKind.INTERNAL_NOTE,
+        EntryRow.read_at.is_(None),
+    ]
+
+
+class SqlMessageRefRepository(SqlRepository[MessageRef]):
+    mapper = convert.MESSAGE_REF
+
+    async def add(self, ref: MessageRef) -> None:
+        await self._insert(ref)
+
+    async def find(self, platform: Platform, chat_id: str, message_id: str) -> MessageRef | None:
+        return await self._first(
+            MessageRefRow.platform == platform,
+            MessageRefRow.chat_id == chat_id,
+            MessageRefRow.message_id == message_id,
+        )
+
+    async def for_ticket(self, ticket_id: uuid.UUID, platform: Platform) -> Sequence[MessageRef]:
+        return await self._all(
+            MessageRefRow.ticket_id == ticket_id,
+            MessageRefRow.platform == platform,
+            # The anchor (entry_id NULL) first, then in the order they were recorded.
+            order_by=[MessageRefRow.entry_id.is_not(None), MessageRefRow.seq],
+        )
+
+    async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]:
+        return await self._all(MessageRefRow.entry_id == entry_id, order_by=[MessageRefRow.seq])
+
+
+class SqlAttachmentRepository(SqlRepository[Attachment]):
+    mapper = convert.ATTACHMENT
+
+    async def add(self, attachment: Attachment) -> None:
+        await self._insert(attachment)
+
+    async def get(self, attachment_id: uuid.UUID) -> Attachment | None:
+        return await self._get(attachment_id)
+
+    async def list_for_ticket(self, ticket_id: uuid.UUID) -> Sequence[Attachment]:
+        return await self._all(
+            AttachmentRow.ticket_id == ticket_id,
+            order_by=[AttachmentRow.created_at, AttachmentRow.seq],
+        )
+
+    async def list_for_entry(self, entry_id: uuid.UUID) -> Sequence[Attachment]:
+        return await self._all(
+            AttachmentRow.entry_id == entry_id,
+            order_by=[AttachmentRow.created_at, AttachmentRow.seq],
+        )
+
+    async def count_for_ticket(self, ticket_id: uuid.UUID) -> int:
+        statement = (
+            select(func.count())
+            .select_from(AttachmentRow)
+            .where(AttachmentRow.ticket_id == ticket_id)
+        )
+        return (await self._session.execute(statement)).scalar_one()

@@ -1,0 +1,139 @@
+"""The SQL unit of work: one session and one transaction per `async with`."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.ports import (
+    AgentRepository,
+    AttachmentRepository,
+    CompanyRepository,
+    EntryRepository,
+    IdentityRepository,
+    InboxRepository,
+    InviteRepository,
+    MessageRefRepository,
+    OutboxRepository,
+    ProductRepository,
+    RegistrationRepository,
+    SupportTokenRepository,
+    TicketRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    UserRepository,
+)
+from storage.db import READ_ONLY
+from storage.repositories import (
+    SqlAgentRepository,
+    SqlAttachmentRepository,
+    SqlCompanyRepository,
+    SqlEntryRepository,
+    SqlIdentityRepository,
+    SqlInboxRepository,
+    SqlInviteRepository,
+    SqlMessageRefRepository,
+    SqlOutboxRepository,
+    SqlProductRepository,
+    SqlRegistrationRepository,
+    SqlSupportTokenRepository,
+    SqlTicketRepository,
+    SqlUserRepository,
+)
+
+
+class SqlUnitOfWork:
+    """Repositories exist only inside `async with`; leaving it without `commit` rolls back.
+
+    A read-only unit of work (for lists and lookups) does not queue behind writers on SQLite
+    and is a READ ONLY transaction on PostgreSQL; writing in one fails.
+    """
+
+    companies: CompanyRepository
+    products: ProductRepository
+    users: UserRepository
+    identities: IdentityRepository
+    agents: AgentRepository
+    tickets: TicketRepository
+    entries: EntryRepository
+    refs: MessageRefRepository
+    attachments: AttachmentRepository
+    invites: InviteRepository
+    registrations: RegistrationRepository
+    support_tokens: SupportTokenRepository
+    outbox: OutboxRepository
+    inbox: InboxRepository
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._read_only = read_only
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already in use")
+        session = self._sessionmaker()
+        if self._read_only:
+            # Options must be on the connection before its transaction begins (storage.db).
+            await session.connection(
+                execution_options={READ_ONLY: True, "postgresql_readonly": True}
+            )
+        self._session = session
+        self.companies = SqlCompanyRepository(session)
+        self.products = SqlProductRepository(session)
+        self.users = SqlUserRepository(session)
+        self.identities = SqlIdentityRepository(session)
+        self.agents = SqlAgentRepository(session)
+        self.tickets = SqlTicketRepository(session)
+        self.entries = SqlEntryRepository(session)
+        self.refs = SqlMessageRefRepository(session)
+        self.attachments = SqlAttachmentRepository(session)
+        self.invites = SqlInviteRepository(session)
+        self.registrations = SqlRegistrationRepository(session)
+        self.support_tokens = SqlSupportTokenRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.inbox = SqlInboxRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._active(), None
+        try:
+            # After a commit there is nothing left to roll back; otherwise this is the undo.
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self._active().commit()
+
+    async def rollback(self) -> None:
+        await self._active().rollback()
+
+    def _active(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `async with`")
+        return self._session
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessionmaker, read_only=read_only)
+
+
+if TYPE_CHECKING:
+    # mypy proves here that the classes satisfy the core's ports.
+    def _conforms(factory: SqlUnitOfWorkFactory, uow: SqlUnitOfWork) -> None:
+        _factory: UnitOfWorkFactory = factory
+        _uow: UnitOfWork = uow

@@ -1,0 +1,81 @@
+"""What only the SQL storage promises, beyond the ports' contract: connection settings,
+read-only units of work, UTC handling and foreign keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+
+from core.ports import UnitOfWorkFactory
+from storage.db import normalize_url, open_database
+from storage.uow import SqlUnitOfWorkFactory
+from tests.integration import builders as make
+
+
+def test_usual_urls_get_the_async_drivers() -> None:
+    assert normalize_url("sqlite:///x.db").drivername == "sqlite+aiosqlite"
+    assert normalize_url("postgres://u@h/db").drivername == "postgresql+asyncpg"
+    assert normalize_url("postgresql://u@h/db").drivername == "postgresql+asyncpg"
+    assert normalize_url(None).database == "./data/supportbot.db"
+
+
+async def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "new" / "folder" / "bot.db"
+    database = await open_database(f"sqlite:///{path}")
+    try:
+        async with database.engine.connect() as connection:
+            pragmas = {
+                name: (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            }
+    finally:
+        await database.dispose()
+    assert path.exists()
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+
+
+async def test_foreign_keys_are_enforced(uow_factory: UnitOfWorkFactory) -> None:
+    orphan = make.user(make.company().id)  # its company was never added
+
+    async def add_orphan() -> None:
+        async with uow_factory() as uow:
+            await uow.users.add(orphan)
+
+    with pytest.raises(IntegrityError):
+        await add_orphan()
+
+
+async def test_naive_datetimes_are_refused(uow_factory: UnitOfWorkFactory) -> None:
+    company = make.company(created_at=datetime(2026, 1, 1, 12, 0))
+
+    async def add_naive() -> None:
+        async with uow_factory() as uow:
+            await uow.companies.add(company)
+
+    with pytest.raises(StatementError, match="naive datetime"):
+        await add_naive()
+
+
+async def test_a_read_only_unit_of_work_cannot_write_and_leaves_the_pool_clean(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    async def write_in_read_only() -> None:
+        async with uow_factory(read_only=True) as uow:
+            await uow.companies.add(make.company())
+
+    with pytest.raises(DBAPIError):
+        await write_in_read_only()
+
+    # The pooled connection that was read-only takes writes again.
+    company = make.company()
+    async with uow_factory() as uow:
+        await uow.companies.add(company)
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.companies.get(company.id) == company
