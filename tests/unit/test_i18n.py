@@ -74,3 +74,11 @@ def test_dates_and_times_in_the_customers_locale_and_zone() -> None:
     assert Translator("pl", "Europe/Warsaw").datetime(moment) == "2.03.2026, 09:30"
     assert "09:30" in Translator("it", "Europe/Rome").datetime(moment)
     assert Translator("en", "UTC").date(date(2026, 3, 2)) == "Mar 2, 2026"
+
+
+def test_html_texts_escape_what_a_person_typed() -> None:
+    t = Translator("en")
+    assert t.html("language-name") == "English"
+    assert Translator("pl").html("tickets-count", count=2) == "2 zgłoszenia", (
+        "numbers stay numbers, so plural rules still apply"
+    )
