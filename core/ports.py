@@ -50,6 +50,7 @@ class Scope(StrEnum):
     ACTIVE = "active"  # not archived, status active
     ALL = "all"  # not archived
     ARCHIVED = "archived"  # archived only
+    ANY = "any"  # archived or not, any status (search: archiving hides, it does not delete)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class TicketQuery:
     created_to: datetime | None = None  # exclusive
     text: str | None = None  # case-insensitive, in subject and description
     sla_due_before: datetime | None = None
+    resolved_before: datetime | None = None  # inclusive
     before_number: int | None = None
     limit: int = 10
 

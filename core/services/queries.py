@@ -143,19 +143,10 @@ def _query_for(who: Who, cmd: ListTickets) -> TicketQuery:
 
 async def _page(uow: UnitOfWork, query: TicketQuery) -> TicketPage:
     """A search over all tickets finds archived ones too: archiving hides a ticket from lists,
-    not from search (seed 002). The port's scopes are exclusive, so two pages are merged."""
-    if query.text is None or query.scope is not Scope.ALL:
-        return await uow.tickets.list(query)
-    live = await uow.tickets.list(query)
-    archived = await uow.tickets.list(replace(query, scope=Scope.ARCHIVED))
-    merged = sorted([*live.tickets, *archived.tickets], key=lambda t: t.number, reverse=True)
-    tickets = merged[: query.limit]
-    more = (
-        len(merged) > query.limit
-        or live.next_before_number is not None
-        or archived.next_before_number is not None
-    )
-    return TicketPage(tickets, tickets[-1].number if more and tickets else None)
+    not from search (seed 002)."""
+    if query.text is not None and query.scope is Scope.ALL:
+        query = replace(query, scope=Scope.ANY)
+    return await uow.tickets.list(query)
 
 
 async def _handlers(uow: UnitOfWork, ticket: Ticket, entries: Sequence[TicketEntry]) -> list[Agent]:

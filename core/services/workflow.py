@@ -4,6 +4,7 @@ priority, expected close date, resolve, confirm, reopen, close, and the nightly 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from core import events as ev
@@ -185,23 +186,11 @@ async def auto_close_resolved(cmd: AutoCloseResolved, uow: UnitOfWork, ctx: Cont
     return closed
 
 
-async def _resolved_before(uow: UnitOfWork, cutoff: datetime, limit: int) -> list[Ticket]:
-    found: list[Ticket] = []
-    for scope in (Scope.ALL, Scope.ARCHIVED):
-        before: int | None = None
-        while len(found) < limit:
-            page = await uow.tickets.list(
-                TicketQuery(
-                    scope=scope, statuses=frozenset({S.RESOLVED}), before_number=before, limit=50
-                )
-            )
-            found += [
-                t for t in page.tickets if t.resolved_at is not None and t.resolved_at <= cutoff
-            ]
-            before = page.next_before_number
-            if before is None:
-                break
-    return found[:limit]
+async def _resolved_before(uow: UnitOfWork, cutoff: datetime, limit: int) -> Sequence[Ticket]:
+    query = TicketQuery(
+        scope=Scope.ANY, statuses=frozenset({S.RESOLVED}), resolved_before=cutoff, limit=limit
+    )
+    return (await uow.tickets.list(query)).tickets
 
 
 async def _agent_and_ticket(

@@ -94,6 +94,8 @@ def ticket_filters(query: TicketQuery) -> Sequence[ColumnElement[bool]]:
         where.append(TicketRow.created_at >= query.created_from)
     if query.created_to is not None:
         where.append(TicketRow.created_at < query.created_to)
+    if query.resolved_before is not None:
+        where.append(TicketRow.resolved_at <= query.resolved_before)
     if query.sla_due_before is not None:
         where.append(TicketRow.sla_due_at < query.sla_due_before)
     if query.before_number is not None:
@@ -112,6 +114,8 @@ def ticket_filters(query: TicketQuery) -> Sequence[ColumnElement[bool]]:
 
 
 def _scope_filter(scope: Scope) -> ColumnElement[bool]:
+    if scope is Scope.ANY:
+        return true()
     if scope is Scope.ARCHIVED:
         return TicketRow.archived == true()
     not_archived = TicketRow.archived == false()

@@ -414,7 +414,7 @@ async def test_ticket_list_filters(uow_factory: UnitOfWorkFactory) -> None:
             make.ticket(2, anna, status=S.NEW, assignee_id=ala.id, priority=Priority.HIGH),
             make.ticket(3, bob, status=S.IN_PROGRESS, assignee_id=ola.id, product_id=erp.id),
             make.ticket(4, bob, status=S.WAITING_CUSTOMER, description="the printer jams"),
-            make.ticket(5, anna, status=S.RESOLVED, assignee_id=ala.id),
+            make.ticket(5, anna, status=S.RESOLVED, assignee_id=ala.id, resolved_at=minutes(50)),
             make.ticket(6, anna, status=S.CLOSED, archived=True, subject="old printer"),
             make.ticket(7, carl, status=S.REJECTED),
             make.ticket(8, carl, status=S.NEW, sla_due_at=minutes(100)),
@@ -447,6 +447,10 @@ async def test_ticket_list_filters(uow_factory: UnitOfWorkFactory) -> None:
     assert await _numbers(uow_factory, q(sla_due_before=minutes(200))) == [8]
     assert await _numbers(uow_factory, q(text="PRINTER", scope=Scope.ALL)) == [4, 1]
     assert await _numbers(uow_factory, q(text="printer", scope=Scope.ARCHIVED)) == [6]
+    assert await _numbers(uow_factory, q(text="printer", scope=Scope.ANY)) == [6, 4, 1]
+    assert await _numbers(uow_factory, q(scope=Scope.ANY, limit=100)) == list(range(12, 0, -1))
+    assert await _numbers(uow_factory, q(resolved_before=minutes(50), scope=Scope.ANY)) == [5]
+    assert await _numbers(uow_factory, q(resolved_before=minutes(49), scope=Scope.ANY)) == []
     assert await _numbers(uow_factory, q(text="100%")) == [11]  # % and _ are literal
     assert await _numbers(uow_factory, q(text="_")) == [11]
     everything = q(

@@ -337,6 +337,8 @@ def _matches(t: Ticket, q: TicketQuery) -> bool:
         q.created_to is None or t.created_at < q.created_to,
         text is None or text in t.subject.casefold() or text in t.description.casefold(),
         q.sla_due_before is None or (t.sla_due_at is not None and t.sla_due_at < q.sla_due_before),
+        q.resolved_before is None
+        or (t.resolved_at is not None and t.resolved_at <= q.resolved_before),
         q.before_number is None or t.number < q.before_number,
     )
     return all(checks)
