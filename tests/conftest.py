@@ -33,7 +33,8 @@ def _reachable(url: str, default_port: int) -> bool:
 def _need(name: str, url: str, port: int) -> str:
     if _reachable(url, port):
         return url
-    reason = f"{name} is not reachable at {urlsplit(url).netloc}"
+    parts = urlsplit(url)  # host and port only: the URL may carry a password
+    reason = f"{name} is not reachable at {parts.hostname}:{parts.port or port}"
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason}, and SUPPORTBOT_REQUIRE_SERVICES=1 says it must be", pytrace=False)
     pytest.skip(f"{reason} (set TEST_DATABASE_URL / TEST_REDIS_URL, or start it)")
