@@ -53,6 +53,9 @@ class OpenTicket:
     contact_phone: str | None = None
     preferred_agent_id: uuid.UUID | None = None
     files: tuple[NewFile, ...] = ()
+    # Chosen by the caller when the report starts, so a retried confirmation (a redelivered
+    # update after a crash) finds the ticket it already opened instead of opening another.
+    ticket_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)

@@ -338,3 +338,14 @@ class InboxRow(Base):
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ConversationRow(Base):
+    """Where each chat is in a conversation with the bot (bot.flows.state), so it survives a
+    restart. Keyed by platform and chat; old rows are expired by `updated_at`."""
+
+    __tablename__ = "conversations"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(json_type())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -42,6 +42,7 @@ from storage.repositories import (
     SqlTicketRepository,
     SqlUserRepository,
 )
+from storage.repositories.conversations import SqlConversationRepository
 
 
 class SqlUnitOfWork:
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
     support_tokens: SupportTokenRepository
     outbox: OutboxRepository
     inbox: InboxRepository
+    conversations: SqlConversationRepository  # the bot's, beyond the core's ports
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -97,6 +99,7 @@ class SqlUnitOfWork:
         self.support_tokens = SqlSupportTokenRepository(session)
         self.outbox = SqlOutboxRepository(session)
         self.inbox = SqlInboxRepository(session)
+        self.conversations = SqlConversationRepository(session)
         return self
 
     async def __aexit__(

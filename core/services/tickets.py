@@ -70,6 +70,12 @@ async def open_ticket(cmd: OpenTicket, uow: UnitOfWork, ctx: Context) -> Ticket:
         raise ValidationError("ticket-type-invalid")
     async with uow:
         who = await load_customer(uow, cmd.actor)
+        if cmd.ticket_id is not None:
+            earlier = await uow.tickets.get(cmd.ticket_id)
+            if earlier is not None:
+                if earlier.reporter_id != who.user.id:
+                    raise NotFound("ticket-not-found")
+                return earlier
         company = await load_company(uow, who.user.company_id)
         product = await _product(uow, company, cmd.product_id)
         restricted = who.user.role is Role.RESTRICTED
@@ -91,6 +97,8 @@ async def open_ticket(cmd: OpenTicket, uow: UnitOfWork, ctx: Context) -> Ticket:
             contact_phone=(cmd.contact_phone or "").strip() or None,
             preferred_agent_id=await _preferred_agent(uow, cmd.preferred_agent_id),
         )
+        if cmd.ticket_id is not None:
+            ticket.id = cmd.ticket_id
         if ticket.status is S.NEW:
             sla_clock.start(ticket, company, now)
             await _assign_preferred(uow, ticket)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from uuid import uuid4
+
 import pytest
 
 from core import sla
 from core.commands import (
     ArchiveTicket,
     AuthorizeTicket,
+    OpenTicket,
     RateTicket,
     RejectTicket,
     SendExtraMessage,
@@ -34,6 +38,7 @@ from core.services.tickets import (
     archive_ticket,
     authorize_ticket,
     initial_priority,
+    open_ticket,
     rate_ticket,
     reject_ticket,
     send_extra_message,
@@ -288,3 +293,27 @@ async def test_the_reporter_rates_a_finished_ticket_and_may_change_it(world: Wor
     assert {m.audience for m in world.outbox() if m.event_type == "ticket.rated"} == {
         Audience.AGENTS
     }
+
+
+async def test_a_retried_confirmation_returns_the_ticket_it_already_opened(world: World) -> None:
+    company = await world.company()
+    anna = await world.user(company)
+    cmd = OpenTicket(
+        actor=customer(anna),
+        type=TicketType.ERROR,
+        subject="Invoice totals wrong",
+        description="The VAT line is doubled",
+        origin_platform=Platform.TELEGRAM,
+        origin_chat_id="42",
+        ticket_id=uuid4(),
+    )
+    first = await world.run(open_ticket, cmd)
+    sent = len(world.outbox())
+    again = await world.run(open_ticket, cmd)
+    assert again.id == first.id == cmd.ticket_id
+    assert again.number == first.number
+    assert len(world.outbox()) == sent, "nobody is told twice"
+
+    bob = await world.user(company)
+    with pytest.raises(NotFound):
+        await world.run(open_ticket, replace(cmd, actor=customer(bob)))
