@@ -44,8 +44,14 @@ def _bundle(language: str) -> FluentBundle:
     return bundle
 
 
+class Safe(str):
+    """Text that is already mini-HTML (another translated text): not escaped again."""
+
+
 def _escape(value: Value) -> Value:
-    return html.escape(value, quote=False) if isinstance(value, str) else value
+    if isinstance(value, str) and not isinstance(value, Safe):
+        return html.escape(value, quote=False)
+    return value
 
 
 class MissingText(KeyError):
@@ -77,10 +83,7 @@ class Translator:
     def html(self, message_id: str, **params: Value) -> str:
         """The text as mini-HTML (see bot.flows.io): every string value is escaped first, so
         nothing a person typed can become markup."""
-        safe = {
-            k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in params.items()
-        }
-        return self.text(message_id, safe)
+        return Safe(self.text(message_id, {k: _escape(v) for k, v in params.items()}))
 
     def has(self, message_id: str) -> bool:
         return _bundle(self.language).has_message(message_id)

@@ -52,7 +52,8 @@ class ConversationRepository(Protocol):
 
 
 class BotUnitOfWork(UnitOfWork, Protocol):
-    conversations: ConversationRepository
+    @property
+    def conversations(self) -> ConversationRepository: ...
 
 
 class BotUnitOfWorkFactory(Protocol):

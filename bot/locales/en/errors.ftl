@@ -1,0 +1,53 @@
+## What the engine refused, and why (codes from core.errors)
+error-generic = Sorry, that did not work. Please try again.
+error-domain-error = Sorry, that did not work. Please try again.
+error-not-found = We could not find that.
+error-not-allowed = You are not allowed to do that.
+error-invalid-transition = That is not possible for this ticket right now.
+error-invalid-input = That input is not valid.
+error-limit-exceeded = A limit was reached.
+error-registration-failed = The registration did not work. Please start again.
+error-ticket-not-found = We could not find that ticket.
+error-ticket-closed = { $reopen_allowed ->
+    [1] Ticket #{ $number } is already solved. Reopen it, or open a new ticket?
+   *[other] Ticket #{ $number } is closed and takes no more messages. Please open a new ticket.
+}
+error-ticket-not-authorized = Ticket #{ $number } is still waiting for authorization.
+error-ticket-type-invalid = That kind of ticket cannot be opened here.
+error-subject-empty = The subject is empty.
+error-description-empty = The description is empty.
+error-text-empty = The message is empty.
+error-text-too-long = The text is too long.
+error-attachment-limit = A ticket can have at most { $limit } files.
+error-attachment-too-large = “{ $file_name }” is too large.
+error-attachment-not-found = We could not find that file.
+error-entry-not-found = We could not find that message.
+error-product-not-found = We could not find that program.
+error-company-not-found = We found no company with that tax number. Please check it, or ask your administrator for an invitation.
+error-company-required = A company is needed for that.
+error-company-user-limit = Your company's plan allows { $limit } users of this chat, and they are all taken. Please ask your administrator.
+error-license-not-found = That license number does not match any program of this company.
+error-email-invalid = That does not look like an e-mail address.
+error-code-wrong = That code is not right. Please check the e-mail and try again.
+error-code-expired = That code has expired. Ask for a new one.
+error-code-locked = Too many wrong codes. Ask for a new code.
+error-resend-too-soon = Please wait a minute before asking for another code.
+error-resend-limit = No more codes can be sent now. Please start again later.
+error-registration-not-started = Please start the registration first.
+error-invite-invalid = This invitation link is not valid.
+error-invite-expired = This invitation link has expired. Ask for a new one.
+error-invite-used = This invitation link was already used.
+error-already-linked = This chat is already linked to an account.
+error-not-linked = This chat is not linked to an account.
+error-identity-not-found = We do not know this chat yet.
+error-user-not-found = We could not find that user.
+error-user-deactivated = That account is deactivated. Please ask your administrator.
+error-last-super-user = The company needs at least one administrator.
+error-agent-not-found = We could not find that support agent.
+error-date-in-past = That date is in the past.
+error-language-unknown = That language is not available.
+error-rating-invalid = Please rate from 1 to 5.
+error-rating-not-yet = You can rate the ticket once it is solved.
+error-token-not-found = We could not find that token.
+error-token-expired = That token has expired.
+error-token-revoked = That token was revoked.

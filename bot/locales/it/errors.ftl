@@ -1,0 +1,53 @@
+## What the engine refused, and why (codes from core.errors)
+error-generic = Mi dispiace, non ha funzionato. Riprova.
+error-domain-error = Mi dispiace, non ha funzionato. Riprova.
+error-not-found = Non l'abbiamo trovato.
+error-not-allowed = Non hai i permessi per farlo.
+error-invalid-transition = Al momento non è possibile per questo ticket.
+error-invalid-input = Il dato inserito non è valido.
+error-limit-exceeded = È stato raggiunto un limite.
+error-registration-failed = La registrazione non è riuscita. Ricomincia.
+error-ticket-not-found = Non abbiamo trovato quel ticket.
+error-ticket-closed = { $reopen_allowed ->
+    [1] Il ticket #{ $number } è già risolto. Vuoi riaprirlo o aprire un nuovo ticket?
+   *[other] Il ticket #{ $number } è chiuso e non accetta altri messaggi. Apri un nuovo ticket.
+}
+error-ticket-not-authorized = Il ticket #{ $number } è ancora in attesa di autorizzazione.
+error-ticket-type-invalid = Questo tipo di ticket non si può aprire qui.
+error-subject-empty = L'oggetto è vuoto.
+error-description-empty = La descrizione è vuota.
+error-text-empty = Il messaggio è vuoto.
+error-text-too-long = Il testo è troppo lungo.
+error-attachment-limit = Un ticket può avere al massimo { $limit } file.
+error-attachment-too-large = “{ $file_name }” è troppo grande.
+error-attachment-not-found = Non abbiamo trovato quel file.
+error-entry-not-found = Non abbiamo trovato quel messaggio.
+error-product-not-found = Non abbiamo trovato quel programma.
+error-company-not-found = Non abbiamo trovato nessuna azienda con questa partita IVA. Controllala o chiedi un invito al tuo amministratore.
+error-company-required = Per questo serve un'azienda.
+error-company-user-limit = Il piano della tua azienda consente { $limit } utenti di questa chat e sono tutti occupati. Rivolgiti al tuo amministratore.
+error-license-not-found = Questo numero di licenza non corrisponde a nessun programma di questa azienda.
+error-email-invalid = Non sembra un indirizzo e-mail.
+error-code-wrong = Il codice non è corretto. Controlla l'e-mail e riprova.
+error-code-expired = Il codice è scaduto. Chiedine uno nuovo.
+error-code-locked = Troppi codici errati. Chiedi un nuovo codice.
+error-resend-too-soon = Attendi un minuto prima di chiedere un altro codice.
+error-resend-limit = Al momento non si possono inviare altri codici. Riprova più tardi.
+error-registration-not-started = Prima avvia la registrazione.
+error-invite-invalid = Questo link di invito non è valido.
+error-invite-expired = Questo link di invito è scaduto. Chiedine uno nuovo.
+error-invite-used = Questo link di invito è già stato usato.
+error-already-linked = Questa chat è già collegata a un account.
+error-not-linked = Questa chat non è collegata a un account.
+error-identity-not-found = Non conosciamo ancora questa chat.
+error-user-not-found = Non abbiamo trovato quell'utente.
+error-user-deactivated = Quell'account è disattivato. Rivolgiti al tuo amministratore.
+error-last-super-user = L'azienda deve avere almeno un amministratore.
+error-agent-not-found = Non abbiamo trovato quel tecnico.
+error-date-in-past = Quella data è già passata.
+error-language-unknown = Quella lingua non è disponibile.
+error-rating-invalid = Dai un voto da 1 a 5.
+error-rating-not-yet = Potrai valutare il ticket una volta risolto.
+error-token-not-found = Non abbiamo trovato quel token.
+error-token-expired = Quel token è scaduto.
+error-token-revoked = Quel token è stato revocato.

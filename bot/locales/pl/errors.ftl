@@ -1,0 +1,53 @@
+## What the engine refused, and why (codes from core.errors)
+error-generic = Przepraszamy, nie udało się. Spróbuj ponownie.
+error-domain-error = Przepraszamy, nie udało się. Spróbuj ponownie.
+error-not-found = Nie znaleźliśmy tego.
+error-not-allowed = Nie masz uprawnień do tej czynności.
+error-invalid-transition = Tego nie można teraz zrobić z tym zgłoszeniem.
+error-invalid-input = Te dane są nieprawidłowe.
+error-limit-exceeded = Osiągnięto limit.
+error-registration-failed = Rejestracja się nie powiodła. Zacznij od nowa.
+error-ticket-not-found = Nie znaleźliśmy tego zgłoszenia.
+error-ticket-closed = { $reopen_allowed ->
+    [1] Zgłoszenie #{ $number } jest już rozwiązane. Otworzyć je ponownie czy utworzyć nowe?
+   *[other] Zgłoszenie #{ $number } jest zamknięte i nie przyjmuje już wiadomości. Utwórz nowe zgłoszenie.
+}
+error-ticket-not-authorized = Zgłoszenie #{ $number } wciąż czeka na autoryzację.
+error-ticket-type-invalid = Tego rodzaju zgłoszenia nie można tu utworzyć.
+error-subject-empty = Temat jest pusty.
+error-description-empty = Opis jest pusty.
+error-text-empty = Wiadomość jest pusta.
+error-text-too-long = Tekst jest za długi.
+error-attachment-limit = Zgłoszenie może mieć najwyżej { $limit } plików.
+error-attachment-too-large = Plik „{ $file_name }” jest za duży.
+error-attachment-not-found = Nie znaleźliśmy tego pliku.
+error-entry-not-found = Nie znaleźliśmy tej wiadomości.
+error-product-not-found = Nie znaleźliśmy tego programu.
+error-company-not-found = Nie znaleźliśmy firmy o tym numerze NIP. Sprawdź go albo poproś administratora o zaproszenie.
+error-company-required = Do tego potrzebna jest firma.
+error-company-user-limit = Plan Twojej firmy pozwala na { $limit } użytkowników tego czatu i wszystkie miejsca są zajęte. Zwróć się do administratora.
+error-license-not-found = Ten numer licencji nie pasuje do żadnego programu tej firmy.
+error-email-invalid = To nie wygląda na adres e-mail.
+error-code-wrong = Kod jest nieprawidłowy. Sprawdź e-mail i spróbuj ponownie.
+error-code-expired = Kod wygasł. Poproś o nowy.
+error-code-locked = Zbyt wiele błędnych kodów. Poproś o nowy kod.
+error-resend-too-soon = Odczekaj minutę, zanim poprosisz o kolejny kod.
+error-resend-limit = Nie można teraz wysłać więcej kodów. Spróbuj ponownie później.
+error-registration-not-started = Najpierw rozpocznij rejestrację.
+error-invite-invalid = Ten link z zaproszeniem jest nieprawidłowy.
+error-invite-expired = Ten link z zaproszeniem wygasł. Poproś o nowy.
+error-invite-used = Ten link z zaproszeniem został już użyty.
+error-already-linked = Ten czat jest już połączony z kontem.
+error-not-linked = Ten czat nie jest połączony z kontem.
+error-identity-not-found = Nie znamy jeszcze tego czatu.
+error-user-not-found = Nie znaleźliśmy tego użytkownika.
+error-user-deactivated = To konto jest wyłączone. Zwróć się do administratora.
+error-last-super-user = Firma musi mieć co najmniej jednego administratora.
+error-agent-not-found = Nie znaleźliśmy tego konsultanta.
+error-date-in-past = Ta data już minęła.
+error-language-unknown = Ten język nie jest dostępny.
+error-rating-invalid = Oceń w skali od 1 do 5.
+error-rating-not-yet = Ocenić zgłoszenie można po jego rozwiązaniu.
+error-token-not-found = Nie znaleźliśmy tego tokenu.
+error-token-expired = Ten token wygasł.
+error-token-revoked = Ten token został unieważniony.

@@ -1,0 +1,53 @@
+## What the engine refused, and why (codes from core.errors)
+error-generic = Ne pare rău, nu a funcționat. Încercați din nou.
+error-domain-error = Ne pare rău, nu a funcționat. Încercați din nou.
+error-not-found = Nu am găsit asta.
+error-not-allowed = Nu aveți permisiunea să faceți asta.
+error-invalid-transition = Acest lucru nu este posibil acum pentru această solicitare.
+error-invalid-input = Datele introduse nu sunt valide.
+error-limit-exceeded = S-a atins o limită.
+error-registration-failed = Înregistrarea nu a reușit. Începeți din nou.
+error-ticket-not-found = Nu am găsit această solicitare.
+error-ticket-closed = { $reopen_allowed ->
+    [1] Solicitarea #{ $number } este deja rezolvată. O redeschidem sau deschideți una nouă?
+   *[other] Solicitarea #{ $number } este închisă și nu mai primește mesaje. Deschideți o solicitare nouă.
+}
+error-ticket-not-authorized = Solicitarea #{ $number } așteaptă încă autorizarea.
+error-ticket-type-invalid = Acest tip de solicitare nu poate fi deschis aici.
+error-subject-empty = Subiectul este gol.
+error-description-empty = Descrierea este goală.
+error-text-empty = Mesajul este gol.
+error-text-too-long = Textul este prea lung.
+error-attachment-limit = O solicitare poate avea cel mult { $limit } fișiere.
+error-attachment-too-large = „{ $file_name }” este prea mare.
+error-attachment-not-found = Nu am găsit acest fișier.
+error-entry-not-found = Nu am găsit acest mesaj.
+error-product-not-found = Nu am găsit acest program.
+error-company-not-found = Nu am găsit nicio firmă cu acest cod fiscal. Verificați-l sau cereți o invitație administratorului.
+error-company-required = Pentru asta este nevoie de o firmă.
+error-company-user-limit = Planul firmei permite { $limit } utilizatori ai acestui chat și toate locurile sunt ocupate. Adresați-vă administratorului.
+error-license-not-found = Acest număr de licență nu corespunde niciunui program al firmei.
+error-email-invalid = Nu pare o adresă de e-mail.
+error-code-wrong = Codul nu este corect. Verificați e-mailul și încercați din nou.
+error-code-expired = Codul a expirat. Cereți unul nou.
+error-code-locked = Prea multe coduri greșite. Cereți un cod nou.
+error-resend-too-soon = Așteptați un minut înainte de a cere alt cod.
+error-resend-limit = Momentan nu se mai pot trimite coduri. Încercați mai târziu.
+error-registration-not-started = Începeți mai întâi înregistrarea.
+error-invite-invalid = Acest link de invitație nu este valid.
+error-invite-expired = Acest link de invitație a expirat. Cereți unul nou.
+error-invite-used = Acest link de invitație a fost deja folosit.
+error-already-linked = Acest chat este deja legat de un cont.
+error-not-linked = Acest chat nu este legat de un cont.
+error-identity-not-found = Nu cunoaștem încă acest chat.
+error-user-not-found = Nu am găsit acest utilizator.
+error-user-deactivated = Acest cont este dezactivat. Adresați-vă administratorului.
+error-last-super-user = Firma trebuie să aibă cel puțin un administrator.
+error-agent-not-found = Nu am găsit acest consultant.
+error-date-in-past = Această dată a trecut deja.
+error-language-unknown = Această limbă nu este disponibilă.
+error-rating-invalid = Acordați o notă de la 1 la 5.
+error-rating-not-yet = Puteți evalua solicitarea după ce este rezolvată.
+error-token-not-found = Nu am găsit acest token.
+error-token-expired = Acest token a expirat.
+error-token-revoked = Acest token a fost revocat.

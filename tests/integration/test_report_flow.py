@@ -1,0 +1,273 @@
+"""The report conversation on real storage, platform-neutral: what a customer says and sees."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.flows import actions
+from bot.flows.engine import Deps, FetchedFile, FetchRefused, FlowLimits
+from bot.flows.io import (
+    Button,
+    Command,
+    Contact,
+    FileKind,
+    Files,
+    IncomingFile,
+    Input,
+    Press,
+    Say,
+    Text,
+    say_from_payload,
+)
+from bot.flows.router import Conversations, Inbound
+from core.context import Context, EngineConfig, SystemSecrets
+from core.model import (
+    Audience,
+    ChatIdentity,
+    OutboxMessage,
+    Platform,
+    Product,
+    Role,
+    TicketStatus,
+    TicketType,
+)
+from storage.files import LocalFileStore
+from storage.uow import SqlUnitOfWorkFactory
+from tests.integration import builders as make
+from tests.integration.builders import T0
+
+CHAT = "5001"
+
+
+@dataclass
+class Clock:
+    at: datetime = T0
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class FakeTelegramFiles:
+    """Stands in for the platform's download: bytes by file_ref, streamed into the real store."""
+
+    store: LocalFileStore
+    blobs: dict[str, bytes] = field(default_factory=dict)
+
+    async def fetch(self, file: IncomingFile, max_bytes: int) -> FetchedFile:
+        if file.size is not None and file.size > 20 * 2**20:
+            raise FetchRefused("report-file-too-big", mb=20)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield self.blobs[file.file_ref]
+
+        stored = await self.store.put(chunks(), max_size=max_bytes)
+        return FetchedFile(stored, file.file_name or "photo.jpg", file.mime_type or "image/jpeg")
+
+
+@dataclass
+class Customer:
+    """Plays one customer: sends inputs, reads what the bot wrote to the outbox for them."""
+
+    conversations: Conversations
+    uow_factory: SqlUnitOfWorkFactory
+    files: FakeTelegramFiles
+    counter: int = 0
+    delivered: list[OutboxMessage] = field(default_factory=list)
+    last: list[Say] = field(default_factory=list)
+
+    async def send(self, received: Input) -> list[Say]:
+        await self.conversations.handle(
+            Inbound(Platform.TELEGRAM, "u1", CHAT, received, "Anna", "pl"), self.files
+        )
+        return await self.replies()
+
+    async def text(self, text: str) -> list[Say]:
+        self.counter += 1
+        return await self.send(Text(text, str(self.counter)))
+
+    async def press(self, label: str) -> list[Say]:
+        button = self.button(label)
+        return await self.send(Press(button.data, "m1"))
+
+    async def replies(self) -> list[Say]:
+        """Deliver what is due, as the worker would, keeping this chat's messages."""
+        says: list[Say] = []
+        while True:
+            async with self.uow_factory() as uow:
+                rows = await uow.outbox.claim_due(T0 + timedelta(days=365), 1000, 0)
+                for row in rows:
+                    if row.event_type == "say" and row.chat_id == CHAT:
+                        says.append(say_from_payload(row.payload))
+                    self.delivered.append(row)
+                    row.delivered_at = T0
+                    await uow.outbox.update(row)
+                await uow.commit()
+            if not rows:
+                break
+        self.last = says or self.last
+        return says
+
+    def button(self, label: str) -> Button:
+        for say in reversed(self.last):
+            for row in say.buttons:
+                for button in row:
+                    if label in button.label:
+                        return button
+        raise AssertionError(f"no button {label!r} in {[s.text for s in self.last]}")
+
+
+@pytest.fixture
+async def world(sqlite_uow_factory: SqlUnitOfWorkFactory, tmp_path: Path) -> dict[str, object]:
+    uow_factory = sqlite_uow_factory
+    async with uow_factory() as uow:
+        company = make.company(name="Biuro Rachunkowe")
+        await uow.companies.add(company)
+        for name in ("Faktury", "Kadry"):
+            await uow.products.add(Product(company_id=company.id, name=name, license_number=name))
+        anna = make.user(company.id, name="Anna", role=Role.MEMBER, language="pl", phone=None)
+        await uow.users.add(anna)
+        identity = ChatIdentity(
+            platform=Platform.TELEGRAM, platform_user_id="u1", chat_id=CHAT, user_id=anna.id
+        )
+        await uow.identities.add(identity)
+        await uow.commit()
+    store = LocalFileStore(tmp_path / "files")
+    clock = Clock()
+    deps = Deps(
+        uow_factory=uow_factory,
+        ctx=Context(clock=clock, secrets=SystemSecrets(), config=EngineConfig()),
+        file_store=store,
+        limits=FlowLimits(max_attachments=3, max_attachment_bytes=1000),
+    )
+    customer = Customer(Conversations(deps), uow_factory, FakeTelegramFiles(store))
+    return {"customer": customer, "deps": deps, "clock": clock, "company": company}
+
+
+async def report_until_files(c: Customer) -> None:
+    await c.send(Command("menu"))
+    await c.press("Zgłoś problem")
+    await c.press("Kadry")
+    await c.press("Coś nie działa")
+    await c.text("Lista płac się nie liczy")
+    await c.text("Błąd <b>ZUS-17</b> & nic więcej")
+
+
+async def test_a_full_report_opens_one_ticket_with_its_files(world: dict[str, object]) -> None:
+    c: Customer = world["customer"]  # type: ignore[assignment]
+    await report_until_files(c)
+    c.files.blobs = {"f1": b"\x89PNG fake screenshot", "f2": b"%PDF-1.7 payslip"}
+    said = await c.send(
+        Files(
+            (
+                IncomingFile(FileKind.PHOTO, "f1", "11", 20, "screen.png", "image/png"),
+                IncomingFile(FileKind.DOCUMENT, "f2", "12", 16, "lista.pdf", "application/pdf"),
+            )
+        )
+    )
+    assert "screen.png, lista.pdf (2 z 3)" in said[-1].text
+    await c.press("Gotowe")
+    await c.press("praca stoi")
+    said = await c.send(Contact("+48600100200", own=True))
+    assert said[0].clear_reply_keyboard
+    summary = said[-1].text
+    assert "Lista płac się nie liczy" in summary
+    assert "Błąd &lt;b&gt;ZUS-17&lt;/b&gt; &amp; nic więcej" in summary, "typed text is escaped"
+    assert "<b>Program:</b> Kadry" in summary
+    said = await c.press("Wyślij zgłoszenie")
+    assert "Czy możemy pomóc w czymś jeszcze?" in said[-1].text
+
+    async with c.uow_factory() as uow:
+        ticket = await uow.tickets.get_by_number(1)
+        assert ticket is not None
+        assert ticket.type is TicketType.ERROR
+        assert ticket.status is TicketStatus.NEW
+        assert ticket.work_blocked
+        assert ticket.contact_phone == "+48600100200"
+        files = await uow.attachments.list_for_ticket(ticket.id)
+        assert sorted(f.file_name for f in files) == ["lista.pdf", "screen.png"]
+        assert {f.sha256 for f in files} == {
+            hashlib.sha256(b).hexdigest() for b in c.files.blobs.values()
+        }
+    assert {(e.audience, e.event_type) for e in c.delivered if e.event_type != "say"} >= {
+        (Audience.AGENTS, "ticket.opened"),
+        (Audience.CUSTOMER, "ticket.opened"),
+    }
+
+    # Pressing Confirm again (a redelivered update) opens nothing new.
+    await c.send(Press(actions.flow("confirm"), "m1"))
+    async with c.uow_factory() as uow:
+        assert await uow.tickets.get_by_number(2) is None
+
+
+async def test_back_returns_to_the_previous_question_keeping_answers(
+    world: dict[str, object],
+) -> None:
+    c: Customer = world["customer"]  # type: ignore[assignment]
+    await c.send(Command("new"))
+    await c.press("Faktury")
+    await c.press("Pytanie")
+    said = await c.press("Wstecz")
+    assert "Jakiego rodzaju" in said[-1].text
+    said = await c.press("Wstecz")
+    assert "Którego programu" in said[-1].text
+
+
+async def test_cancel_leaves_nothing_and_shows_the_menu(world: dict[str, object]) -> None:
+    c: Customer = world["customer"]  # type: ignore[assignment]
+    await report_until_files(c)
+    said = await c.press("Anuluj")
+    assert "anulowano" in said[0].text
+    assert "Zgłoś problem" in next(b.label for row in said[-1].buttons for b in row)
+    async with c.uow_factory() as uow:
+        assert await uow.tickets.get_by_number(1) is None
+
+
+async def test_a_restart_resumes_the_report_where_it_was(world: dict[str, object]) -> None:
+    c: Customer = world["customer"]  # type: ignore[assignment]
+    await report_until_files(c)
+    deps: Deps = world["deps"]  # type: ignore[assignment]
+    restarted = Customer(Conversations(deps), c.uow_factory, c.files, last=c.last)
+    said = await restarted.press("Pomiń")
+    assert "uniemożliwia Ci pracę" in said[-1].text
+
+
+async def test_an_abandoned_report_expires_with_a_note(world: dict[str, object]) -> None:
+    c: Customer = world["customer"]  # type: ignore[assignment]
+    clock: Clock = world["clock"]  # type: ignore[assignment]
+    await report_until_files(c)
+    clock.at += timedelta(minutes=31)
+    said = await c.text("halo?")
+    assert "dłużej niż 30 minut" in said[0].text
+    assert any("Zgłoś problem" in b.label for row in said[-1].buttons for b in row)
+
+
+async def test_refusals_are_explained_and_nothing_is_lost(world: dict[str, object]) -> None:
+    c: Customer = world["customer"]  # type: ignore[assignment]
+    await c.send(Command("new"))
+    await c.press("Faktury")
+    await c.press("Coś nie działa")
+    said = await c.text("x" * 201)
+    assert "201 znaków" in said[0].text
+    await c.text("Krótki temat")
+    await c.text("Opis")
+    c.files.blobs = {"big": b"x" * 1001, "ok": b"ok"}
+    said = await c.send(
+        Files(
+            (
+                IncomingFile(FileKind.DOCUMENT, "big", "21", 10, "duzy.bin"),
+                IncomingFile(FileKind.DOCUMENT, "huge", "22", 30 * 2**20, "ogromny.iso"),
+                IncomingFile(FileKind.DOCUMENT, "ok", "23", 2, "maly.txt"),
+            )
+        )
+    )
+    texts = [s.text for s in said]
+    assert any("duzy.bin" in t and "1 MB" not in t and "najwyżej 0 MB" in t for t in texts)
+    assert any("ogromny.iso" in t and "20 MB" in t for t in texts)
+    assert "maly.txt (1 z 3)" in texts[-1]
