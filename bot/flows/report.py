@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 from bot.flows import actions
 from bot.flows.engine import DONE, FetchRefused, Flow, Session, Step
-from bot.flows.io import Button, Contact, Files, Input, Press, Text, keyboard
+from bot.flows.io import Button, Command, Contact, Files, Input, Press, Text, keyboard
 from core.commands import NewFile, OpenTicket
 from core.errors import DomainError
 from core.model import Product, TicketType
 from core.ports import FileTooLarge
 from core.services.tickets import open_ticket
+
+if TYPE_CHECKING:
+    from bot.flows.router import Conversations
 
 NAME = "report"
 MAX_SUBJECT = 200
@@ -349,3 +353,14 @@ REPORT = Flow(
     },
     on_cancel=on_cancel,
 )
+
+
+def install(conversations: Conversations) -> None:
+    conversations.add_flow(REPORT)
+    start = conversations.start_flow(NAME)
+    conversations.menu_items["report"] = start
+
+    async def new(s: Session, _: Command) -> None:
+        await start(s)
+
+    conversations.commands["new"] = new

@@ -1,29 +1,39 @@
 """One entry point for everything a customer sends, on any platform.
 
 `Conversations.handle` takes what the adapter translated, works out who it is and where they
-are, runs the right flow, and then, in one transaction, stores the conversation's state and
-writes every reply to the outbox (so replies and status pushes reach the chat in one order, and
-a crash loses neither).
+are, runs the right flow or handler, and then, in one transaction, stores the conversation's
+state and writes every reply to the outbox (so replies and status pushes reach the chat in one
+order, and a crash loses neither).
+
+Features plug in through the registries (`menu_items`, `ticket_verbs`, `kinds`, `commands`,
+`unlinked`, `free_input`); `bot.flows.registry.build_conversations` installs them all.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.flows import actions
+from bot.flows.actions import Action
 from bot.flows.engine import Deps, FileFetcher, Flow, FlowEngine, Session
 from bot.flows.io import SAY_EVENT, Command, Input, Press, Say, say_to_payload
 from bot.flows.menu import show_menu
-from bot.flows.report import REPORT
 from bot.flows.state import ConversationState, conversation_key
 from bot.i18n import Translator, pick_language
 from core.commands import SeeIdentity
+from core.errors import DomainError
 from core.model import Audience, ChatIdentity, OutboxMessage, Platform
 from core.services.identities import see_identity
 
 log = logging.getLogger(__name__)
+
+SessionHandler = Callable[[Session], Awaitable[None]]
+ActionHandler = Callable[[Session, Action], Awaitable[None]]
+CommandHandler = Callable[[Session, Command], Awaitable[None]]
+InputHandler = Callable[[Session, Input], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -39,13 +49,34 @@ class Inbound:
 
 
 class Conversations:
-    def __init__(self, deps: Deps, flows: tuple[Flow, ...] = (REPORT,)) -> None:
+    def __init__(self, deps: Deps, flows: tuple[Flow, ...] = ()) -> None:
         self.deps = deps
         self.engine = FlowEngine(flows)
+        self.menu_items: dict[str, SessionHandler] = {}
+        self.ticket_verbs: dict[str, ActionHandler] = {}
+        self.kinds: dict[str, ActionHandler] = {}  # other button kinds: lang, list, ...
+        self.commands: dict[str, CommandHandler] = {}
+        # Someone whose chat is not linked to a user yet (invites, signed links, registration).
+        self.unlinked: InputHandler | None = None
+        # Text or files outside any flow: a message on one of the person's tickets.
+        self.free_input: InputHandler | None = None
+
+    def add_flow(self, flow: Flow) -> None:
+        self.engine.flows[flow.name] = flow
+
+    def start_flow(self, name: str) -> SessionHandler:
+        async def start(s: Session) -> None:
+            await self.engine.start(s, name)
+
+        return start
 
     async def handle(self, inbound: Inbound, files: FileFetcher | None = None) -> list[Say]:
         session = await self._session(inbound, files)
-        await self._dispatch(session, inbound.input)
+        try:
+            await self._dispatch(session, inbound.input)
+        except DomainError as error:
+            # The core refused something nobody checked beforehand: say why, keep the state.
+            session.say_error(error)
         await self._finish(session)
         return session.out
 
@@ -67,9 +98,8 @@ class Conversations:
         async with deps.uow_factory(read_only=True) as uow:
             user = await uow.users.get(identity.user_id) if identity.user_id else None
             company = await uow.companies.get(user.company_id) if user else None
-            stored = await uow.conversations.get(
-                conversation_key(identity.platform, identity.chat_id)
-            )
+            key = conversation_key(identity.platform, identity.chat_id)
+            stored = await uow.conversations.get(key)
         state = ConversationState()
         expired = False
         if stored is not None:
@@ -101,10 +131,13 @@ class Conversations:
             return
         if isinstance(received, Press):
             s.pressed_message_id = received.message_id
-        if s.user is None:
-            # Linking (invites, signed links, self-registration) comes with its own flows.
-            s.say("not-linked-yet")
-            return
+        if s.user is None or (isinstance(received, Command) and received.name == "start"):
+            if self.unlinked is not None and (s.user is None or received_args(received)):
+                await self.unlinked(s, received)
+                return
+            if s.user is None:
+                s.say("not-linked-yet")
+                return
         if isinstance(received, Command):
             await self._command(s, received)
             return
@@ -120,27 +153,42 @@ class Conversations:
         if isinstance(received, Press):
             await self._press(s, received)
             return
+        if self.free_input is not None:
+            await self.free_input(s, received)
+            return
         show_menu(s)
 
     async def _command(self, s: Session, command: Command) -> None:
-        if command.name in {"cancel", "menu", "start"}:
+        handler = self.commands.get(command.name)
+        if handler is not None:
+            await handler(s, command)
+        elif command.name in {"cancel", "menu", "start"}:
             await self.engine.cancel(s)
             show_menu(s)
-        elif command.name == "new":
-            await self.engine.start(s, REPORT.name)
         else:
             s.say("unknown-command", command=command.name)
             show_menu(s)
 
     async def _press(self, s: Session, press: Press) -> None:
         action = actions.parse(press.data)
-        if action.kind == actions.MENU and action.part(0) == "report":
-            await self.engine.start(s, REPORT.name)
-        elif action.kind == actions.MENU:
-            show_menu(s, replace=True)
+        handler: ActionHandler | None = None
+        if action.kind == actions.MENU:
+            item = self.menu_items.get(action.part(0))
+            if item is not None:
+                await item(s)
+                return
+            if action.part(0) == "menu":
+                show_menu(s, replace=True)
+                return
+        elif action.kind == actions.TICKET and action.ticket_number is not None:
+            handler = self.ticket_verbs.get(action.part(1))
         else:
+            handler = self.kinds.get(action.kind)
+        if handler is None:
             s.say("button-expired")
             show_menu(s)
+            return
+        await handler(s, action)
 
     # -- state and replies, together ----------------------------------------------------------
 
@@ -153,6 +201,10 @@ class Conversations:
             for say in s.out:
                 await uow.outbox.add(reply_to(s.identity, say, now))
             await uow.commit()
+
+
+def received_args(received: Input) -> bool:
+    return isinstance(received, Command) and bool(received.args.strip())
 
 
 def reply_to(identity: ChatIdentity, say: Say, now: datetime) -> OutboxMessage:

@@ -25,6 +25,7 @@ from bot.flows.io import (
     Text,
     say_from_payload,
 )
+from bot.flows.registry import build_conversations
 from bot.flows.router import Conversations, Inbound
 from core.context import Context, EngineConfig, SystemSecrets
 from core.model import (
@@ -146,7 +147,7 @@ async def world(sqlite_uow_factory: SqlUnitOfWorkFactory, tmp_path: Path) -> dic
         file_store=store,
         limits=FlowLimits(max_attachments=3, max_attachment_bytes=1000),
     )
-    customer = Customer(Conversations(deps), uow_factory, FakeTelegramFiles(store))
+    customer = Customer(build_conversations(deps), uow_factory, FakeTelegramFiles(store))
     return {"customer": customer, "deps": deps, "clock": clock, "company": company}
 
 
@@ -233,7 +234,7 @@ async def test_a_restart_resumes_the_report_where_it_was(world: dict[str, object
     c: Customer = world["customer"]  # type: ignore[assignment]
     await report_until_files(c)
     deps: Deps = world["deps"]  # type: ignore[assignment]
-    restarted = Customer(Conversations(deps), c.uow_factory, c.files, last=c.last)
+    restarted = Customer(build_conversations(deps), c.uow_factory, c.files, last=c.last)
     said = await restarted.press("Pomiń")
     assert "uniemożliwia Ci pracę" in said[-1].text
 

@@ -1,0 +1,13 @@
+"""Every customer-side feature, installed into one `Conversations`."""
+
+from __future__ import annotations
+
+from bot.flows import report
+from bot.flows.engine import Deps
+from bot.flows.router import Conversations
+
+
+def build_conversations(deps: Deps) -> Conversations:
+    conversations = Conversations(deps)
+    report.install(conversations)
+    return conversations
