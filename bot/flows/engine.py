@@ -21,7 +21,7 @@ from core.actors import CustomerActor
 from core.context import Context
 from core.errors import DomainError
 from core.model import ChatIdentity, Company, CustomerUser, Platform, Role
-from core.ports import FileStore, StoredFile
+from core.ports import FileStore, Mailer, StoredFile
 
 DONE = "__done__"
 
@@ -55,6 +55,12 @@ class FlowLimits:
     idle_minutes: int = 30  # a flow left alone longer than this is dropped, with a note
 
 
+class StartLinks(Protocol):
+    """How a person opens the bot with a payload (Telegram: https://t.me/<bot>?start=<payload>)."""
+
+    def start_link(self, platform: Platform, payload: str) -> str: ...
+
+
 @dataclass
 class Deps:
     """What flows may use: the core's services go through these."""
@@ -63,6 +69,9 @@ class Deps:
     ctx: Context
     file_store: FileStore
     limits: FlowLimits = field(default_factory=FlowLimits)
+    mailer: Mailer | None = None  # None: e-mail is not configured (registration says so)
+    links: StartLinks | None = None
+    link_secret: bytes = b""  # HMAC key for vendor-signed links (empty: signed links are off)
 
 
 @dataclass
