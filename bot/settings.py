@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     note_prefix: str = "note:"
 
     # Links and buttons: HMAC key for signed links and callback data
-    link_secret: SecretStr | None = None
+    link_secret: SecretStr | None = Field(default=None, min_length=16)
 
     # E-mail (verification codes, notifications when a chat cannot be reached)
     smtp_host: str | None = None

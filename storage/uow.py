@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -69,11 +70,17 @@ class SqlUnitOfWork:
     conversations: SqlConversationRepository  # the bot's, beyond the core's ports
 
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], *, read_only: bool = False
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        read_only: bool = False,
+        on_outbox_commit: Callable[[], None] | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._read_only = read_only
+        self._on_outbox_commit = on_outbox_commit
         self._session: AsyncSession | None = None
+        self._outbox: SqlOutboxRepository
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
@@ -97,7 +104,7 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepository(session)
         self.registrations = SqlRegistrationRepository(session)
         self.support_tokens = SqlSupportTokenRepository(session)
-        self.outbox = SqlOutboxRepository(session)
+        self.outbox = self._outbox = SqlOutboxRepository(session)
         self.inbox = SqlInboxRepository(session)
         self.conversations = SqlConversationRepository(session)
         return self
@@ -117,6 +124,10 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self._active().commit()
+        if self._on_outbox_commit is not None and self._outbox.added:
+            # Wake the delivery worker now instead of at its next poll.
+            self._outbox.added = 0
+            self._on_outbox_commit()
 
     async def rollback(self) -> None:
         await self._active().rollback()
@@ -130,9 +141,13 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
+        # Called after a commit that wrote outbox messages (the delivery worker's wake-up).
+        self.on_outbox_commit: Callable[[], None] | None = None
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessionmaker, read_only=read_only)
+        return SqlUnitOfWork(
+            self._sessionmaker, read_only=read_only, on_outbox_commit=self.on_outbox_commit
+        )
 
 
 if TYPE_CHECKING:

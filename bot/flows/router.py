@@ -21,7 +21,7 @@ from bot.flows.actions import Action
 from bot.flows.engine import Deps, FileFetcher, Flow, FlowEngine, Session
 from bot.flows.io import SAY_EVENT, Command, Input, Press, Say, say_to_payload
 from bot.flows.menu import show_menu
-from bot.flows.state import ConversationState, conversation_key
+from bot.flows.state import BotUnitOfWork, ConversationState, conversation_key
 from bot.i18n import Translator, pick_language
 from core.commands import SeeIdentity
 from core.errors import DomainError
@@ -34,6 +34,7 @@ SessionHandler = Callable[[Session], Awaitable[None]]
 ActionHandler = Callable[[Session, Action], Awaitable[None]]
 CommandHandler = Callable[[Session, Command], Awaitable[None]]
 InputHandler = Callable[[Session, Input], Awaitable[None]]
+OnCommit = Callable[[BotUnitOfWork], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,21 @@ class Conversations:
 
         return start
 
-    async def handle(self, inbound: Inbound, files: FileFetcher | None = None) -> list[Say]:
+    async def handle(
+        self,
+        inbound: Inbound,
+        files: FileFetcher | None = None,
+        on_commit: OnCommit | None = None,
+    ) -> list[Say]:
+        """Handle one input. `on_commit` runs inside the transaction that stores the replies
+        (the inbox marks its event processed there, so both happen or neither)."""
         session = await self._session(inbound, files)
         try:
             await self._dispatch(session, inbound.input)
         except DomainError as error:
             # The core refused something nobody checked beforehand: say why, keep the state.
             session.say_error(error)
-        await self._finish(session)
+        await self._finish(session, on_commit)
         return session.out
 
     # -- who and where ---------------------------------------------------------------------------
@@ -192,7 +200,7 @@ class Conversations:
 
     # -- state and replies, together ----------------------------------------------------------
 
-    async def _finish(self, s: Session) -> None:
+    async def _finish(self, s: Session, on_commit: OnCommit | None) -> None:
         now = self.deps.ctx.clock.now()
         async with self.deps.uow_factory() as uow:
             await uow.conversations.put(
@@ -200,6 +208,8 @@ class Conversations:
             )
             for say in s.out:
                 await uow.outbox.add(reply_to(s.identity, say, now))
+            if on_commit is not None:
+                await on_commit(uow)
             await uow.commit()
 
 

@@ -17,8 +17,10 @@ from storage.tables import InboxRow, OutboxRow
 
 class SqlOutboxRepository(SqlRepository[OutboxMessage]):
     mapper = convert.OUTBOX
+    added = 0  # messages added in this unit of work, for the commit's wake-up
 
     async def add(self, message: OutboxMessage) -> None:
+        self.added += 1
         statement = insert(OutboxRow).values(self.mapper.values(message)).returning(OutboxRow.seq)
         message.seq = (await self._session.execute(statement)).scalar_one()
 

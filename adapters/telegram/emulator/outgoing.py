@@ -143,7 +143,9 @@ def apply_markup(chat: ChatRecord, message: Message, p: Params) -> None:
         return
     if "inline_keyboard" in markup:
         message["reply_markup"] = markup
-    elif "keyboard" in markup:
+        return
+    chat.keyboard_messages.add(message["message_id"])
+    if "keyboard" in markup:
         chat.reply_keyboard = markup
         chat.force_reply = False
     elif markup.get("remove_keyboard"):
@@ -248,6 +250,8 @@ def editable_message(world: World, p: Params, need_text: bool) -> tuple[ChatReco
     if message is None:
         raise bad_request("message to edit not found")
     if message.get("from", {}).get("id") != world.bot.id:
+        raise bad_request("message can't be edited")
+    if message_id in chat.keyboard_messages:
         raise bad_request("message can't be edited")
     if need_text and "text" not in message:
         raise bad_request("there is no text in the message to edit")

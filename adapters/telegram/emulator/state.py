@@ -90,6 +90,8 @@ class ChatRecord:
     next_message_id: int = 1
     reply_keyboard: dict[str, Any] | None = None  # the keyboard the user currently sees
     force_reply: bool = False
+    # Messages sent with a reply keyboard, its removal or force_reply: Telegram won't edit them.
+    keyboard_messages: set[int] = field(default_factory=set)
     chat_actions: list[str] = field(default_factory=list)
     _api: dict[str, Any] | None = None
 

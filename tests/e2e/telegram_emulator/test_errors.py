@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
 
@@ -153,3 +159,12 @@ async def test_unknown_method_is_404(emu: TelegramEmulator, bot: Bot) -> None:
 async def test_bad_chat_action(bot: Bot, user: SimUser) -> None:
     with pytest.raises(BadRequest, match="Wrong parameter action in request"):
         await bot.send_chat_action(user.id, "dancing")
+
+
+async def test_a_message_sent_with_a_reply_keyboard_cannot_be_edited(
+    bot: Bot, user: SimUser
+) -> None:
+    keyboard = ReplyKeyboardMarkup([[KeyboardButton("📱", request_contact=True)]])
+    sent = await bot.send_message(user.id, "share?", reply_markup=keyboard)
+    with pytest.raises(BadRequest, match="can't be edited"):
+        await bot.edit_message_text("changed", chat_id=user.id, message_id=sent.message_id)

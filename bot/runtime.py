@@ -1,0 +1,175 @@
+"""Everything that runs, opened and closed in one place.
+
+`running(settings)` opens the database (migrating an embedded SQLite file), the file store and
+the platform clients, starts the delivery worker, the inbox processor and the Telegram poller,
+and on exit stops them in the reverse order, finishing the work in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from adapters.telegram.callbacks import CallbackSigner
+from adapters.telegram.commands import register_commands
+from adapters.telegram.files import TelegramFileFetcher
+from adapters.telegram.polling import TelegramPoller
+from adapters.telegram.sender import TelegramSender
+from bot.flows.engine import Deps, FlowLimits
+from bot.flows.registry import build_conversations
+from bot.flows.router import Conversations
+from bot.inbound import InboundHandlers, InboxProcessor
+from bot.pushes import PushRenderer
+from bot.settings import Settings
+from bot.telegram import TelegramInbox
+from bot.worker import DeliveryWorker
+from core.context import Context, EngineConfig, SystemClock, SystemSecrets
+from core.delivery import SenderKey
+from core.model import Audience, Platform
+from core.ports import Clock, Sender
+from storage.db import Database, open_database
+from storage.files import LocalFileStore
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    uow_factory: SqlUnitOfWorkFactory
+    files: LocalFileStore
+    conversations: Conversations
+    worker: DeliveryWorker
+    inbox: InboxProcessor
+    telegram: Bot | None = None
+    poller: TelegramPoller | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+class _Links:
+    def __init__(self, telegram_username: str | None) -> None:
+        self._telegram = telegram_username
+
+    def start_link(self, platform: Platform, payload: str) -> str:
+        if platform is Platform.TELEGRAM and self._telegram:
+            return f"https://t.me/{self._telegram}?start={payload}"
+        return f"/start {payload}"
+
+
+def _secret(settings: Settings) -> bytes:
+    if settings.link_secret is not None:
+        return settings.link_secret.get_secret_value().encode()
+    # Without a configured secret, derive one from the bot token: stable across restarts,
+    # unknown to anyone without the token.
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    return hashlib.sha256(f"supportbot-links:{token}".encode()).digest()
+
+
+def telegram_bot(settings: Settings) -> Bot:
+    assert settings.telegram_bot_token is not None
+    base = settings.telegram_api_base_url.rstrip("/")
+    return Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        # Long polling holds one connection open; sends need their own pool.
+        request=HTTPXRequest(connection_pool_size=32),
+        get_updates_request=HTTPXRequest(read_timeout=40),
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine_config: EngineConfig | None = None,
+    album_quiet: float = 0.8,
+    poll_timeout: int = 25,
+) -> AsyncIterator[Runtime]:
+    clock = clock or SystemClock()
+    if settings.database_url.startswith("sqlite"):
+        await upgrade(settings.database_url)  # embedded: keep the schema at head by itself
+    database = await open_database(settings.database_url)
+    stop = asyncio.Event()
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(database.dispose)
+        uow_factory = SqlUnitOfWorkFactory(database.sessionmaker)
+        files = LocalFileStore(settings.files_dir)
+        ctx = Context(clock=clock, secrets=SystemSecrets(), config=engine_config or EngineConfig())
+        limits = FlowLimits(
+            max_attachments=settings.max_attachments_per_ticket,
+            max_attachment_bytes=settings.max_attachment_mb * 2**20,
+        )
+        secret = _secret(settings)
+        signer = CallbackSigner(secret)
+        senders: dict[SenderKey, Sender] = {}
+        handlers: InboundHandlers = {}
+        telegram: Bot | None = None
+        fetcher = None
+        username: str | None = None
+        if settings.telegram_bot_token is not None:
+            telegram = telegram_bot(settings)
+            await stack.enter_async_context(telegram)
+            username = telegram.username
+            http = await stack.enter_async_context(httpx.AsyncClient(timeout=60))
+            fetcher = TelegramFileFetcher(telegram, files, http)
+            renderer = PushRenderer(
+                uow_factory, settings.default_language, settings.default_timezone
+            )
+            senders[(Audience.CUSTOMER, Platform.TELEGRAM)] = TelegramSender(
+                telegram, uow_factory, files, signer, renderer
+            )
+        deps = Deps(
+            uow_factory=uow_factory,
+            ctx=ctx,
+            file_store=files,
+            limits=limits,
+            links=_Links(username),
+            link_secret=secret,
+        )
+        conversations = build_conversations(deps)
+        worker = DeliveryWorker(uow_factory, senders, clock, poll_interval=1.0)
+        uow_factory.on_outbox_commit = worker.wake
+        inbox = InboxProcessor(uow_factory, handlers, clock, album_quiet=album_quiet)
+        runtime = Runtime(settings, database, uow_factory, files, conversations, worker, inbox)
+        if telegram is not None:
+            handlers[Platform.TELEGRAM] = TelegramInbox(
+                telegram, conversations, signer, fetcher, uow_factory
+            )
+            with contextlib.suppress(Exception):
+                await register_commands(telegram)
+            runtime.telegram = telegram
+            runtime.poller = TelegramPoller(
+                telegram, uow_factory, clock, inbox.wake, timeout=poll_timeout
+            )
+
+        def start(coroutine: Coroutine[Any, Any, None]) -> None:
+            runtime.tasks.append(asyncio.create_task(coroutine))
+
+        start(worker.run(stop))
+        start(inbox.run(stop))
+        if runtime.poller is not None:
+            start(runtime.poller.run(stop))
+        try:
+            yield runtime
+        finally:
+            stop.set()
+            worker.wake()
+            inbox.wake()
+            if runtime.poller is not None:
+                # getUpdates may hold the connection for its whole timeout: don't wait for it.
+                runtime.tasks[-1].cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
