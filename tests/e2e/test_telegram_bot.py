@@ -1,0 +1,228 @@
+"""The whole bot against the Telegram emulator: a customer reports a problem from their phone.
+
+Everything is real but the platform: the runtime with its poller, inbox processor and delivery
+worker; python-telegram-bot; SQLite; the file store. Simulated users type and press buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from adapters.telegram.emulator import AlbumItem, SimUser, TelegramEmulator
+from adapters.telegram.emulator.views import ViewMessage
+from bot.runtime import Runtime, running
+from bot.settings import Settings
+from core.actors import AgentActor
+from core.commands import AddAgentReply, ResolveTicket
+from core.context import Context
+from core.model import Agent, ChatIdentity, Company, CustomerUser, Platform, Product, Role
+from core.services.conversation import add_agent_reply
+from core.services.workflow import resolve_ticket
+
+WAIT = 10.0
+
+
+def png(width: int, height: int, colour: str = "red") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Desk:
+    emu: TelegramEmulator
+    runtime: Runtime
+    anna: SimUser
+    agent: Agent
+
+    async def said(self, user: SimUser, fragment: str) -> ViewMessage:
+        return await user.wait_for_message(lambda m: fragment in (m.text or ""), timeout=WAIT)
+
+    async def press(self, user: SimUser, label: str, then: str) -> ViewMessage:
+        user.press(label)
+        return await self.said(user, then)
+
+
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    async with TelegramEmulator() as emu:
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            files_dir=tmp_path / "files",
+            telegram_bot_token=emu.token,
+            telegram_api_base_url=emu.url,
+            max_attachment_mb=1,
+        )
+        async with running(settings, album_quiet=0.3, poll_timeout=1) as runtime:
+            anna = emu.add_user("Anna", language_code="pl")
+            agent = await seed(runtime, anna)
+            desk = Desk(emu, runtime, anna, agent)
+            anna.start()
+            await desk.said(anna, "W czym możemy pomóc?")
+            yield desk
+
+
+async def seed(runtime: Runtime, anna: SimUser) -> Agent:
+    """A company with two programs, Anna linked to it, and an agent."""
+    async with runtime.uow_factory() as uow:
+        company = Company(name="Biuro Rachunkowe Nowak", tax_id="5250001009")
+        await uow.companies.add(company)
+        for name in ("Faktury", "Kadry i płace"):
+            await uow.products.add(Product(company_id=company.id, name=name, license_number=name))
+        user = CustomerUser(
+            company_id=company.id, role=Role.MEMBER, name="Anna Nowak", language="pl"
+        )
+        await uow.users.add(user)
+        await uow.identities.add(
+            ChatIdentity(
+                platform=Platform.TELEGRAM,
+                platform_user_id=str(anna.id),
+                chat_id=str(anna.chat_id),
+                user_id=user.id,
+            )
+        )
+        agent = Agent(slack_user_id="U0AGENT", display_name="Marek (wsparcie)")
+        await uow.agents.add(agent)
+        await uow.commit()
+    return agent
+
+
+async def report(desk: Desk) -> None:
+    anna = desk.anna
+    await desk.press(anna, "🆘 Zgłoś problem", "Którego programu")
+    await desk.press(anna, "Kadry i płace", "Jakiego rodzaju")
+    await desk.press(anna, "🐞 Coś nie działa", "w jednym zdaniu")
+    anna.send_text("Lista płac za marzec się nie liczy")
+    await desk.said(anna, "Teraz opisz problem")
+    anna.send_text("Błąd <ZUS-17> po kliknięciu „Przelicz” & nic więcej")
+    await desk.said(anna, "Dodaj zrzuty ekranu")
+
+
+async def test_a_customer_reports_a_problem_with_a_screenshot_and_a_pdf(desk: Desk) -> None:
+    anna = desk.anna
+    await report(desk)
+    screenshot, pdf = png(640, 400), b"%PDF-1.7\n" + b"x" * 5000
+    anna.send_photo(screenshot, caption="Ekran po kliknięciu")
+    await desk.said(anna, "(1 z 10)")
+    anna.send_document(pdf, "lista-plac.pdf")
+    await desk.said(anna, "(2 z 10)")
+    await desk.press(anna, "✅ Gotowe", "uniemożliwia Ci pracę")
+    await desk.press(anna, "🔴 Tak, praca stoi", "zadzwonić")
+    anna.share_contact("+48600100200")
+    summary = await desk.said(anna, "Sprawdź zgłoszenie")
+    assert "Błąd <ZUS-17> po kliknięciu „Przelicz” & nic więcej" in (summary.text or "")
+    assert anna.reply_keyboard is None, "the share-contact keyboard is gone"
+
+    anna.press("✅ Wyślij zgłoszenie")
+    opened = await desk.said(anna, "#1")
+    assert "Lista płac za marzec się nie liczy" in (opened.text or "")
+    await desk.said(anna, "Czy możemy pomóc w czymś jeszcze?")
+
+    async with desk.runtime.uow_factory() as uow:
+        ticket = await uow.tickets.get_by_number(1)
+        assert ticket is not None
+        assert ticket.work_blocked and ticket.contact_phone == "+48600100200"
+        files = await uow.attachments.list_for_ticket(ticket.id)
+    assert sorted(f.mime_type for f in files) == ["application/pdf", "image/png"]
+    assert {f.sha256 for f in files} == {
+        hashlib.sha256(screenshot).hexdigest(),
+        hashlib.sha256(pdf).hexdigest(),
+    }
+
+    # The agent answers; the push arrives in Polish, threaded under the ticket's message.
+    ctx = Context.system()
+    await add_agent_reply(
+        AddAgentReply(AgentActor(desk.agent.id), ticket.id, "Proszę zaktualizować do 2.3"),
+        desk.runtime.uow_factory(),
+        ctx,
+    )
+    reply = await desk.said(anna, "Proszę zaktualizować do 2.3")
+    assert "Marek (wsparcie)" in (reply.text or "")
+    assert reply.reply_to_message_id == opened.message_id
+    await resolve_ticket(
+        ResolveTicket(AgentActor(desk.agent.id), ticket.id, "Poprawione w wersji 2.3"),
+        desk.runtime.uow_factory(),
+        ctx,
+    )
+    resolved = await desk.said(anna, "Poprawione w wersji 2.3")
+    assert resolved.reply_to_message_id == opened.message_id
+    assert any(
+        "rozwiązany" in label.lower() or "✅" in label for row in resolved.buttons for label in row
+    )
+
+
+async def test_an_album_of_five_photos_is_taken_as_one(desk: Desk) -> None:
+    anna = desk.anna
+    await report(desk)
+    photos = [
+        png(100 + i, 80, colour)
+        for i, colour in enumerate(["red", "green", "blue", "black", "white"])
+    ]
+    anna.send_album([AlbumItem("photo", data) for data in photos])
+    added = await desk.said(anna, "Dodano")
+    assert "(5 z 10)" in (added.text or "")
+    texts = [m.text or "" for m in anna.bot_messages()]
+    assert sum("Dodano" in t for t in texts) == 1, "one answer for the album, not five"
+
+
+async def test_a_too_large_file_is_refused_with_the_reason(desk: Desk) -> None:
+    anna = desk.anna
+    await report(desk)
+    anna.send_document(b"%PDF-1.7\n" + b"0" * (2 * 2**20), "skan.pdf")
+    refused = await desk.said(anna, "skan.pdf")
+    assert "1 MB" in (refused.text or "")
+    anna.send_document(b"small", "maly.txt")
+    await desk.said(anna, "(1 z 10)")
+
+
+async def test_back_and_cancel(desk: Desk) -> None:
+    anna = desk.anna
+    anna.send_text("/new")
+    await desk.said(anna, "Którego programu")
+    await desk.press(anna, "Faktury", "Jakiego rodzaju")
+    await desk.press(anna, "⬅️ Wstecz", "Którego programu")
+    await desk.press(anna, "✖️ Anuluj", "anulowano")
+    async with desk.runtime.uow_factory() as uow:
+        assert await uow.tickets.get_by_number(1) is None
+
+
+async def test_a_forged_button_is_refused(desk: Desk) -> None:
+    anna = desk.anna
+    menu = anna.last_bot_message()
+    assert menu is not None
+    button = menu.button("🆘 Zgłoś problem")
+    assert button is not None
+    button["callback_data"] = "m:report~AAAAAAAAAAAA"  # a tag the bot never made
+    anna.press("🆘 Zgłoś problem", menu)
+    await desk.said(anna, "już nie działa")
+
+
+async def test_blocking_the_bot_marks_the_chat_unreachable(desk: Desk) -> None:
+    anna = desk.anna
+    anna.block()
+
+    async def reachable() -> bool:
+        async with desk.runtime.uow_factory() as uow:
+            identity = await uow.identities.get_by_chat(Platform.TELEGRAM, str(anna.chat_id))
+        assert identity is not None
+        return identity.reachable
+
+    for _ in range(100):
+        if not await reachable():
+            break
+        await asyncio.sleep(0.05)
+    assert not await reachable()
