@@ -135,7 +135,8 @@ async def test_a_customer_reports_a_problem_with_a_screenshot_and_a_pdf(desk: De
     async with desk.runtime.uow_factory() as uow:
         ticket = await uow.tickets.get_by_number(1)
         assert ticket is not None
-        assert ticket.work_blocked and ticket.contact_phone == "+48600100200"
+        assert ticket.work_blocked
+        assert ticket.contact_phone == "+48600100200"
         files = await uow.attachments.list_for_ticket(ticket.id)
     assert sorted(f.mime_type for f in files) == ["application/pdf", "image/png"]
     assert {f.sha256 for f in files} == {
