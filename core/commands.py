@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from core.actors import Actor, AgentActor, CustomerActor, SystemActor
 from core.model import Platform, Priority, Role, TicketStatus, TicketType
@@ -176,6 +176,10 @@ class SendExtraMessage:
     text: str
     origin_platform: Platform
     origin_chat_id: str
+    subject: str | None = None  # None: the text's first line
+    files: tuple[NewFile, ...] = ()
+    # As OpenTicket's: chosen when the message is started, so a retried Send finds its ticket.
+    ticket_id: uuid.UUID | None = None
 
 
 # -- conversation ---------------------------------------------------------------------------
@@ -343,6 +347,9 @@ class SetUserActive:
 @dataclass(frozen=True)
 class CreateSupportToken:
     actor: CustomerActor
+    # How long support may use it; None: EngineConfig.support_token_ttl. At most
+    # EngineConfig.support_token_max_ttl.
+    valid_for: timedelta | None = None
 
 
 @dataclass(frozen=True)

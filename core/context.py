@@ -21,6 +21,7 @@ class EngineConfig:
     code_resend_cooldown: timedelta = timedelta(seconds=60)
     invite_ttl: timedelta = timedelta(days=7)
     support_token_ttl: timedelta = timedelta(hours=24)
+    support_token_max_ttl: timedelta = timedelta(days=7)
     max_attachments_per_ticket: int = 10
     max_attachment_bytes: int = 25 * MIB  # seed 001: attachments up to 25 MB
     default_language: str = "en"

@@ -192,6 +192,7 @@ class ExtraMessageReceived(TicketEvent):
     event_type: ClassVar[str] = "ticket.extra_message"
     author_name: str
     text: str
+    attachment_ids: tuple[uuid.UUID, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

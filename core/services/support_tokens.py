@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 
 from core import events as ev
 from core.commands import (
@@ -36,14 +37,17 @@ def token_code(random_token: str) -> str:
 async def create_support_token(
     cmd: CreateSupportToken, uow: UnitOfWork, ctx: Context
 ) -> SupportToken:
-    now = ctx.clock.now()
+    now, config = ctx.clock.now(), ctx.config
+    valid_for = config.support_token_ttl if cmd.valid_for is None else cmd.valid_for
+    if not timedelta(0) < valid_for <= config.support_token_max_ttl:
+        raise ValidationError()
     async with uow:
         who = await load_super_user(uow, cmd.actor)
         token = SupportToken(
             code=token_code(ctx.secrets.token()),
             company_id=who.user.company_id,
             creator_id=who.user.id,
-            expires_at=now + ctx.config.support_token_ttl,
+            expires_at=now + valid_for,
             created_at=now,
         )
         await uow.support_tokens.add(token)

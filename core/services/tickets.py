@@ -131,17 +131,24 @@ async def open_ticket(cmd: OpenTicket, uow: UnitOfWork, ctx: Context) -> Ticket:
 
 async def send_extra_message(cmd: SendExtraMessage, uow: UnitOfWork, ctx: Context) -> Ticket:
     """A super user's "send us a message": its own ticket, shown to agents as from them."""
-    now = ctx.clock.now()
+    now, config = ctx.clock.now(), ctx.config
     async with uow:
         who = await load_super_user(uow, cmd.actor)
+        if cmd.ticket_id is not None:
+            earlier = await uow.tickets.get(cmd.ticket_id)
+            if earlier is not None:
+                if earlier.reporter_id != who.user.id:
+                    raise NotFound("ticket-not-found")
+                return earlier
         company = await load_company(uow, who.user.company_id)
-        text = clean_text(cmd.text, ctx.config.max_text_chars)
+        text = clean_text(cmd.text, config.max_text_chars)
+        subject = optional_text(cmd.subject, config.max_subject_chars) or _first_line(text)
         ticket = Ticket(
-            number=await uow.tickets.next_number(),
+            number=0,  # numbered just before it is stored, as in open_ticket
             company_id=company.id,
             reporter_id=who.user.id,
             type=TicketType.EXTRA_MESSAGE,
-            subject=_first_line(text),
+            subject=subject,
             description=text,
             status=S.NEW,
             priority=initial_priority(TicketType.EXTRA_MESSAGE, False, company.plan),
@@ -150,10 +157,18 @@ async def send_extra_message(cmd: SendExtraMessage, uow: UnitOfWork, ctx: Contex
             origin_platform=cmd.origin_platform,
             origin_chat_id=cmd.origin_chat_id,
         )
+        if cmd.ticket_id is not None:
+            ticket.id = cmd.ticket_id
         sla_clock.start(ticket, company, now)
+        ticket.number = await uow.tickets.next_number()
         await uow.tickets.add(ticket)
+        attachments = await record_files(uow, ctx, who, ticket, cmd.files)
         event = ev.ExtraMessageReceived(
-            ticket_id=ticket.id, number=ticket.number, author_name=who.name, text=text
+            ticket_id=ticket.id,
+            number=ticket.number,
+            author_name=who.name,
+            text=text,
+            attachment_ids=tuple(a.id for a in attachments),
         )
         await publish(uow, ctx, ticket, [event])
         await uow.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -70,6 +71,19 @@ async def test_a_super_user_creates_attaches_and_revokes_a_token(world: World) -
             attach_support_token, AttachSupportToken(customer(boss), token.id, first.id)
         )
     assert refused.value.code == "token-revoked"
+
+
+async def test_a_token_is_valid_for_the_time_chosen_within_the_maximum(world: World) -> None:
+    boss = await world.user(await world.company(), Role.SUPER_USER)
+    hour = await world.run(
+        create_support_token, CreateSupportToken(customer(boss), valid_for=timedelta(hours=1))
+    )
+    assert hour.expires_at == world.now() + timedelta(hours=1)
+    for wrong in (timedelta(0), world.ctx.config.support_token_max_ttl + timedelta(seconds=1)):
+        with pytest.raises(ValidationError):
+            await world.run(
+                create_support_token, CreateSupportToken(customer(boss), valid_for=wrong)
+            )
 
 
 async def test_tokens_are_for_super_users_of_the_company(world: World) -> None:

@@ -249,6 +249,33 @@ async def test_a_super_user_sends_an_extra_message(world: World) -> None:
         )
 
 
+async def test_an_extra_message_has_its_subject_files_and_one_ticket_per_id(
+    world: World,
+) -> None:
+    acme = await world.company()
+    boss = await world.user(acme, Role.SUPER_USER, "boss")
+    command = SendExtraMessage(
+        customer(boss),
+        "We moved.\nNew address below.",
+        Platform.TELEGRAM,
+        "chat-boss",
+        subject="New offices",
+        files=(new_file("plan.pdf"),),
+        ticket_id=uuid4(),
+    )
+    before = world.last_seq()
+
+    ticket = await world.run(send_extra_message, command)
+    again = await world.run(send_extra_message, command)  # a retried Send
+
+    assert again.id == ticket.id == command.ticket_id
+    assert ticket.subject == "New offices"
+    assert ticket.description.startswith("We moved.")
+    [pushed] = world.outbox(since=before)
+    [attachment] = world.store.all("attachments")
+    assert pushed.payload["attachment_ids"] == [str(attachment.id)]
+
+
 async def test_customers_archive_only_finished_tickets_agents_any(world: World) -> None:
     acme = await world.company()
     ann = await world.user(acme)
