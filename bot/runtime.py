@@ -28,6 +28,7 @@ from bot.flows.engine import Deps, FlowLimits
 from bot.flows.registry import build_conversations
 from bot.flows.router import Conversations
 from bot.inbound import InboundHandlers, InboxProcessor
+from bot.mail import mailer_from_settings
 from bot.pushes import PushRenderer
 from bot.settings import Settings
 from bot.telegram import TelegramInbox
@@ -138,7 +139,9 @@ async def running(
             file_store=files,
             limits=limits,
             links=_Links(username),
-            link_secret=secret,
+            # Signed links only with a secret the vendor shares: the derived one is no use to them.
+            link_secret=secret if settings.link_secret is not None else b"",
+            mailer=mailer_from_settings(settings),
         )
         conversations = build_conversations(deps)
         worker = DeliveryWorker(uow_factory, senders, clock, poll_interval=1.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows import report, super_user
+from bot.flows import link, report, super_user
 from bot.flows.engine import Deps
 from bot.flows.router import Conversations
 
@@ -10,5 +10,6 @@ from bot.flows.router import Conversations
 def build_conversations(deps: Deps) -> Conversations:
     conversations = Conversations(deps)
     report.install(conversations)
+    link.install(conversations)
     super_user.install(conversations)
     return conversations

@@ -115,7 +115,9 @@ class Conversations:
             state = ConversationState.from_json(raw)
             idle = timedelta(minutes=deps.limits.idle_minutes)
             expired = state.flow is not None and deps.ctx.clock.now() - updated_at > idle
-        language = user.language if user else pick_language(identity.language_code)
+        # An unlinked person's own pick (bot.flows.welcome.LANG_KEY) beats their client's.
+        chosen = None if user else state.data.get("lang")
+        language = user.language if user else pick_language(chosen or identity.language_code)
         timezone = company.calendar.timezone if company else "UTC"
         session = Session(
             deps=deps,
@@ -128,6 +130,8 @@ class Conversations:
         )
         if expired:
             session.state.leave_flow()
+            if chosen:
+                session.state.data["lang"] = chosen
             session.say("flow-expired", minutes=deps.limits.idle_minutes)
         return session
 
