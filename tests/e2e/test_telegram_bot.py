@@ -20,12 +20,14 @@ from adapters.telegram.emulator import AlbumItem, SimUser, TelegramEmulator
 from adapters.telegram.emulator.views import ViewMessage
 from bot.runtime import Runtime, running
 from bot.settings import Settings
-from core.actors import AgentActor
-from core.commands import AddAgentReply, ResolveTicket
+from core.actors import AgentActor, SystemActor
+from core.commands import AddAgentReply, CreateInvite, ResolveTicket
 from core.context import Context
 from core.model import Agent, ChatIdentity, Company, CustomerUser, Platform, Product, Role
 from core.services.conversation import add_agent_reply
+from core.services.invites import create_invite
 from core.services.workflow import resolve_ticket
+from tests.mailroom import MailRoom, SmtpServer, free_port
 
 WAIT = 10.0
 
@@ -45,6 +47,10 @@ class Desk:
 
     async def said(self, user: SimUser, fragment: str) -> ViewMessage:
         return await user.wait_for_message(lambda m: fragment in (m.text or ""), timeout=WAIT)
+
+    async def shows(self, user: SimUser, label: str) -> ViewMessage:
+        """The next bot message that offers a button labelled `label`."""
+        return await user.wait_for_message(lambda m: m.button(label) is not None, timeout=WAIT)
 
     async def press(self, user: SimUser, label: str, then: str) -> ViewMessage:
         user.press(label)
@@ -227,3 +233,63 @@ async def test_blocking_the_bot_marks_the_chat_unreachable(desk: Desk) -> None:
             break
         await asyncio.sleep(0.05)
     assert not await reachable()
+
+
+async def test_an_invite_link_links_a_new_colleague(desk: Desk) -> None:
+    async with desk.runtime.uow_factory() as uow:
+        (company,) = await uow.companies.list()
+    issued = await create_invite(
+        CreateInvite(SystemActor(), Role.MEMBER, company_id=company.id),
+        desk.runtime.uow_factory(),
+        Context.system(),
+    )
+    piotr = desk.emu.add_user("Piotr", language_code="pl")
+    piotr.start(f"inv_{issued.token}")
+    await desk.said(piotr, "Biuro Rachunkowe Nowak")
+    await desk.shows(piotr, "🆘 Zgłoś problem")
+    # Single use: a second person with the same link is refused, and told what to do.
+    ewa = desk.emu.add_user("Ewa", language_code="pl")
+    ewa.start(f"inv_{issued.token}")
+    await desk.said(ewa, "już użyty")
+
+
+async def test_self_registration_with_a_code_sent_by_e_mail(tmp_path: Path) -> None:
+    room = MailRoom()
+    smtp = SmtpServer(room, free_port())
+    smtp.start()
+    try:
+        async with TelegramEmulator() as emu:
+            settings = Settings(
+                _env_file=None,
+                database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                files_dir=tmp_path / "files",
+                telegram_bot_token=emu.token,
+                telegram_api_base_url=emu.url,
+                smtp_host="127.0.0.1",
+                smtp_port=smtp.port,
+                smtp_starttls=False,
+            )
+            async with running(settings, poll_timeout=1) as runtime:
+                await seed(runtime, emu.add_user("Anna"))
+                desk = Desk(
+                    emu, runtime, emu.add_user("Gianni", language_code="it"), Agent("U", "x")
+                )
+                gianni = desk.anna
+                gianni.start()
+                register = "🏢 Registra l'account della mia azienda"
+                await desk.shows(gianni, register)
+                await desk.press(gianni, register, "partita IVA")
+                gianni.send_text("525-000-10-09")
+                await desk.said(gianni, "licenza")
+                gianni.send_text("Faktury")
+                await desk.said(gianni, "e-mail")
+                gianni.send_text("gianni@example.it")
+                await desk.said(gianni, "gianni@example.it")
+                gianni.send_text(room.code_sent_to("gianni@example.it"))
+                await desk.said(gianni, "Biuro Rachunkowe Nowak")
+                async with runtime.uow_factory() as uow:
+                    (company,) = await uow.companies.list()
+                    users = await uow.users.list_for_company(company.id)
+                assert "gianni@example.it" in [u.email for u in users]
+    finally:
+        smtp.stop()
