@@ -169,6 +169,7 @@ class Flow:
     first: str
     steps: dict[str, Step]
     on_cancel: Callable[[Session], Awaitable[None]] | None = None
+    menu_after: bool = True  # one-question flows say enough themselves
 
 
 class FlowEngine:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows import link, report, super_user
+from bot.flows import link, report, super_user, tickets
 from bot.flows.engine import Deps
 from bot.flows.router import Conversations
 
@@ -12,4 +12,5 @@ def build_conversations(deps: Deps) -> Conversations:
     report.install(conversations)
     link.install(conversations)
     super_user.install(conversations)
+    tickets.install(conversations)
     return conversations

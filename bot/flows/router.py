@@ -158,8 +158,9 @@ class Conversations:
                 s.say("nothing-to-cancel")
             show_menu(s)
             return
+        under_way = self.engine.flows.get(s.state.flow or "")
         if await self.engine.handle(s, received):
-            if s.state.flow is None:
+            if s.state.flow is None and (under_way is None or under_way.menu_after):
                 show_menu(s, intro="menu-what-next")
             return
         if isinstance(received, Press):

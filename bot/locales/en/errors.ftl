@@ -51,3 +51,4 @@ error-rating-not-yet = You can rate the ticket once it is solved.
 error-token-not-found = We could not find that token.
 error-token-expired = That token has expired.
 error-token-revoked = That token was revoked.
+error-reopen-expired = This ticket was solved too long ago to reopen. Please open a new ticket.

@@ -51,3 +51,4 @@ error-rating-not-yet = Potrai valutare il ticket una volta risolto.
 error-token-not-found = Non abbiamo trovato quel token.
 error-token-expired = Quel token è scaduto.
 error-token-revoked = Quel token è stato revocato.
+error-reopen-expired = Questo ticket è stato risolto troppo tempo fa per essere riaperto. Apri un nuovo ticket.

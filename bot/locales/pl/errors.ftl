@@ -51,3 +51,4 @@ error-rating-not-yet = Ocenić zgłoszenie można po jego rozwiązaniu.
 error-token-not-found = Nie znaleźliśmy tego tokenu.
 error-token-expired = Ten token wygasł.
 error-token-revoked = Ten token został unieważniony.
+error-reopen-expired = To zgłoszenie rozwiązano zbyt dawno, by je ponownie otworzyć. Utwórz nowe zgłoszenie.

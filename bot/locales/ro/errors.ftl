@@ -51,3 +51,4 @@ error-rating-not-yet = Puteți evalua solicitarea după ce este rezolvată.
 error-token-not-found = Nu am găsit acest token.
 error-token-expired = Acest token a expirat.
 error-token-revoked = Acest token a fost revocat.
+error-reopen-expired = Această solicitare a fost rezolvată prea demult pentru a fi redeschisă. Deschideți o solicitare nouă.
