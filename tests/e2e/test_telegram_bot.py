@@ -8,53 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
-from adapters.telegram.emulator import AlbumItem, SimUser, TelegramEmulator
-from adapters.telegram.emulator.views import ViewMessage
-from bot.runtime import Runtime, running
+from adapters.telegram.emulator import AlbumItem, TelegramEmulator
+from bot.runtime import running
 from bot.settings import Settings
 from core.actors import AgentActor, SystemActor
 from core.commands import AddAgentReply, CreateInvite, ResolveTicket
 from core.context import Context
-from core.model import Agent, ChatIdentity, Company, CustomerUser, Platform, Product, Role
+from core.model import Agent, Platform, Role
 from core.services.conversation import add_agent_reply
 from core.services.invites import create_invite
 from core.services.workflow import resolve_ticket
+from tests.e2e.desk import Desk, png, seed, settings_for
 from tests.mailroom import MailRoom, SmtpServer, free_port
-
-WAIT = 10.0
-
-
-def png(width: int, height: int, colour: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@dataclass
-class Desk:
-    emu: TelegramEmulator
-    runtime: Runtime
-    anna: SimUser
-    agent: Agent
-
-    async def said(self, user: SimUser, fragment: str) -> ViewMessage:
-        return await user.wait_for_message(lambda m: fragment in (m.text or ""), timeout=WAIT)
-
-    async def shows(self, user: SimUser, label: str) -> ViewMessage:
-        """The next bot message that offers a button labelled `label`."""
-        return await user.wait_for_message(lambda m: m.button(label) is not None, timeout=WAIT)
-
-    async def press(self, user: SimUser, label: str, then: str) -> ViewMessage:
-        user.press(label)
-        return await self.said(user, then)
 
 
 @pytest.fixture(autouse=True)
@@ -65,14 +35,7 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     async with TelegramEmulator() as emu:
-        settings = Settings(
-            _env_file=None,
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-            files_dir=tmp_path / "files",
-            telegram_bot_token=emu.token,
-            telegram_api_base_url=emu.url,
-            max_attachment_mb=1,
-        )
+        settings = settings_for(emu, tmp_path, max_attachment_mb=1)
         async with running(settings, album_quiet=0.3, poll_timeout=1) as runtime:
             anna = emu.add_user("Anna", language_code="pl")
             agent = await seed(runtime, anna)
@@ -80,31 +43,6 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
             anna.start()
             await desk.said(anna, "W czym możemy pomóc?")
             yield desk
-
-
-async def seed(runtime: Runtime, anna: SimUser) -> Agent:
-    """A company with two programs, Anna linked to it, and an agent."""
-    async with runtime.uow_factory() as uow:
-        company = Company(name="Biuro Rachunkowe Nowak", tax_id="5250001009")
-        await uow.companies.add(company)
-        for name in ("Faktury", "Kadry i płace"):
-            await uow.products.add(Product(company_id=company.id, name=name, license_number=name))
-        user = CustomerUser(
-            company_id=company.id, role=Role.MEMBER, name="Anna Nowak", language="pl"
-        )
-        await uow.users.add(user)
-        await uow.identities.add(
-            ChatIdentity(
-                platform=Platform.TELEGRAM,
-                platform_user_id=str(anna.id),
-                chat_id=str(anna.chat_id),
-                user_id=user.id,
-            )
-        )
-        agent = Agent(slack_user_id="U0AGENT", display_name="Marek (wsparcie)")
-        await uow.agents.add(agent)
-        await uow.commit()
-    return agent
 
 
 async def report(desk: Desk) -> None:
