@@ -119,7 +119,10 @@ async def add_agent_reply(cmd: AddAgentReply, uow: UnitOfWork, ctx: Context) -> 
         await uow.entries.add(entry)
         await _remember(uow, cmd.source, entry)
         files = await record_files(uow, ctx, who, ticket, cmd.files, entry.id)
-        events: list[ev.TicketEvent] = [
+        # Who took the ticket comes before what they said; "in progress" a second before an
+        # answer would only be noise (it stays in the history all the same).
+        events = [e for e in await _responded(uow, ctx, who, ticket) if _not_a_move(e)]
+        events.append(
             ev.AgentReplied(
                 ticket_id=ticket.id,
                 number=ticket.number,
@@ -129,8 +132,7 @@ async def add_agent_reply(cmd: AddAgentReply, uow: UnitOfWork, ctx: Context) -> 
                 text=text,
                 attachment_ids=tuple(f.id for f in files),
             )
-        ]
-        events += await _responded(uow, ctx, who, ticket)
+        )
         await publish(uow, ctx, ticket, events)
         await uow.commit()
     return entry
