@@ -69,11 +69,11 @@ class _Links:
         return f"/start {payload}"
 
 
-def _secret(settings: Settings) -> bytes:
+def signing_secret(settings: Settings) -> bytes:
+    """The key for button signatures and signed links: LINK_SECRET, or one derived from the bot
+    token (stable across restarts, unknown to anyone without the token)."""
     if settings.link_secret is not None:
         return settings.link_secret.get_secret_value().encode()
-    # Without a configured secret, derive one from the bot token: stable across restarts,
-    # unknown to anyone without the token.
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     return hashlib.sha256(f"supportbot-links:{token}".encode()).digest()
 
@@ -114,7 +114,7 @@ async def running(
             max_attachments=settings.max_attachments_per_ticket,
             max_attachment_bytes=settings.max_attachment_mb * 2**20,
         )
-        secret = _secret(settings)
+        secret = signing_secret(settings)
         signer = CallbackSigner(secret)
         senders: dict[SenderKey, Sender] = {}
         handlers: InboundHandlers = {}

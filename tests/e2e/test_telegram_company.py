@@ -1,0 +1,171 @@
+"""A company's people through the Telegram emulator: roles, authorization, isolation."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from adapters.telegram.callbacks import CallbackSigner
+from adapters.telegram.emulator import SimUser, TelegramEmulator
+from bot.runtime import Runtime, running, signing_secret
+from core.actors import AgentActor, CustomerActor
+from core.commands import CloseTicket, OpenTicket, ResolveTicket
+from core.context import Context
+from core.model import (
+    Agent,
+    ChatIdentity,
+    Company,
+    CustomerUser,
+    Platform,
+    Role,
+    TicketStatus,
+    TicketType,
+)
+from core.services.tickets import open_ticket
+from core.services.workflow import close_ticket, resolve_ticket
+from tests.e2e.desk import WAIT, settings_for
+
+
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+@dataclass
+class People:
+    emu: TelegramEmulator
+    runtime: Runtime
+    users: dict[str, CustomerUser]
+    chats: dict[str, SimUser]
+    agent: Agent
+
+    async def said(self, who: str, fragment: str) -> str:
+        message = await self.chats[who].wait_for_message(
+            lambda m: fragment in (m.text or ""), timeout=WAIT
+        )
+        return message.text or ""
+
+    async def open(self, who: str, subject: str) -> int:
+        ticket = await open_ticket(
+            OpenTicket(
+                CustomerActor(self.users[who].id),
+                TicketType.ERROR,
+                subject,
+                "Details.",
+                Platform.TELEGRAM,
+                str(self.chats[who].chat_id),
+            ),
+            self.runtime.uow_factory(),
+            Context.system(),
+        )
+        return ticket.number
+
+    async def status(self, number: int) -> TicketStatus:
+        async with self.runtime.uow_factory() as uow:
+            ticket = await uow.tickets.get_by_number(number)
+        assert ticket is not None
+        return ticket.status
+
+
+@pytest.fixture
+async def people(tmp_path: Path) -> AsyncIterator[People]:
+    async with TelegramEmulator() as emu:
+        settings = settings_for(emu, tmp_path)
+        async with running(settings, poll_timeout=1) as runtime:
+            cast = {
+                "szef": ("Acme", Role.SUPER_USER),
+                "anna": ("Acme", Role.MEMBER),
+                "rita": ("Acme", Role.RESTRICTED),
+                "carl": ("Other", Role.SUPER_USER),
+            }
+            users: dict[str, CustomerUser] = {}
+            chats: dict[str, SimUser] = {}
+            async with runtime.uow_factory() as uow:
+                companies = {name: Company(name=name, tax_id=name) for name in ("Acme", "Other")}
+                for company in companies.values():
+                    await uow.companies.add(company)
+                for name, (company_name, role) in cast.items():
+                    chats[name] = emu.add_user(name.title(), language_code="pl")
+                    user = CustomerUser(
+                        company_id=companies[company_name].id,
+                        role=role,
+                        name=name.title(),
+                        language="pl",
+                    )
+                    users[name] = user
+                    await uow.users.add(user)
+                    await uow.identities.add(
+                        ChatIdentity(
+                            platform=Platform.TELEGRAM,
+                            platform_user_id=str(chats[name].id),
+                            chat_id=str(chats[name].chat_id),
+                            user_id=user.id,
+                        )
+                    )
+                agent = Agent(slack_user_id="U1", display_name="Marek")
+                await uow.agents.add(agent)
+                await uow.commit()
+            people = People(emu, runtime, users, chats, agent)
+            for name, chat in chats.items():
+                chat.start()
+                await people.said(name, "W czym możemy pomóc?")
+            yield people
+
+
+async def test_a_restricted_users_ticket_waits_for_the_super_user(people: People) -> None:
+    number = await people.open("rita", "Drukarka fiskalna")
+    assert "Czeka na akceptację" in await people.said("rita", f"#{number}")
+    request = await people.chats["szef"].wait_for_message(
+        lambda m: m.button("Akceptuj") is not None, timeout=WAIT
+    )
+    assert "Drukarka fiskalna" in (request.text or "")
+    assert await people.status(number) is TicketStatus.TO_AUTHORIZE
+    people.chats["szef"].press("Akceptuj", request)
+    assert "zaakceptowane" in await people.said("rita", f"#{number}")
+    assert await people.status(number) is TicketStatus.NEW
+
+
+async def test_a_member_cannot_open_a_colleagues_ticket(people: People) -> None:
+    number = await people.open("szef", "Tylko dla szefa")
+    anna = people.chats["anna"]
+    anna.send_text(f"/tickets {number}")
+    answer = await people.said("anna", "Nie znaleźliśmy")
+    assert "Tylko dla szefa" not in answer
+    people.chats["szef"].send_text(f"/tickets {number}")
+    await people.said("szef", "Tylko dla szefa")
+
+
+async def test_a_signed_button_for_another_companys_ticket_is_refused(people: People) -> None:
+    number = await people.open("carl", "Tajne dane innej firmy")
+    signer = CallbackSigner(signing_secret(people.runtime.settings))
+    anna = people.chats["anna"]
+    menu = anna.last_bot_message()
+    assert menu is not None
+    button = menu.button("📋 Moje zgłoszenia")
+    assert button is not None
+    # A correctly signed button: the signature is not what protects the ticket, the core is.
+    button["callback_data"] = signer.sign(f"t:{number}:open")
+    anna.press("📋 Moje zgłoszenia", menu)
+    answer = await people.said("anna", "Nie znaleźliśmy")
+    assert "Tajne" not in answer
+
+
+async def test_a_message_on_a_closed_ticket_is_not_added(people: People) -> None:
+    number = await people.open("anna", "Stary problem")
+    actor, ctx = AgentActor(people.agent.id), Context.system()
+    async with people.runtime.uow_factory() as uow:
+        ticket = await uow.tickets.get_by_number(number)
+    assert ticket is not None
+    await resolve_ticket(
+        ResolveTicket(actor, ticket.id, "Gotowe"), people.runtime.uow_factory(), ctx
+    )
+    await close_ticket(CloseTicket(actor, ticket.id), people.runtime.uow_factory(), ctx)
+    people.chats["anna"].send_text("Jednak nadal nie działa")
+    prompt = await people.said("anna", "zamknięte")
+    assert f"#{number}" in prompt
+    async with people.runtime.uow_factory() as uow:
+        entries = await uow.entries.list_for_ticket(ticket.id)
+    assert all("nadal nie działa" not in e.text for e in entries)
