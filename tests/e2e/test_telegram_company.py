@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,16 @@ from adapters.telegram.callbacks import CallbackSigner
 from adapters.telegram.emulator import SimUser, TelegramEmulator
 from bot.runtime import Runtime, running, signing_secret
 from core.actors import AgentActor, CustomerActor
-from core.commands import CloseTicket, OpenTicket, ResolveTicket
+from core.commands import (
+    AssignTicket,
+    ChangeStatus,
+    CloseTicket,
+    OpenTicket,
+    ReopenTicket,
+    RequestInfo,
+    ResolveTicket,
+    SetExpectedClose,
+)
 from core.context import Context
 from core.model import (
     Agent,
@@ -24,8 +34,16 @@ from core.model import (
     TicketStatus,
     TicketType,
 )
+from core.services.conversation import request_info
 from core.services.tickets import open_ticket
-from core.services.workflow import close_ticket, resolve_ticket
+from core.services.workflow import (
+    assign_ticket,
+    change_status,
+    close_ticket,
+    reopen_ticket,
+    resolve_ticket,
+    set_expected_close,
+)
 from tests.e2e.desk import WAIT, settings_for
 
 
@@ -169,3 +187,36 @@ async def test_a_message_on_a_closed_ticket_is_not_added(people: People) -> None
     async with people.runtime.uow_factory() as uow:
         entries = await uow.entries.list_for_ticket(ticket.id)
     assert all("nadal nie działa" not in e.text for e in entries)
+
+
+async def test_every_status_push_reaches_a_polish_customer_under_the_ticket(
+    people: People,
+) -> None:
+    number = await people.open("anna", "Faktura korygująca")
+    anchor = await people.chats["anna"].wait_for_message(
+        lambda m: f"#{number}" in (m.text or ""), timeout=WAIT
+    )
+    async with people.runtime.uow_factory() as uow:
+        ticket = await uow.tickets.get_by_number(number)
+    assert ticket is not None
+    me, ctx, uow_factory = AgentActor(people.agent.id), Context.system(), people.runtime.uow_factory
+    steps = [
+        (assign_ticket, AssignTicket(me, ticket.id), "zajmuje się"),
+        (change_status, ChangeStatus(me, ticket.id, TicketStatus.IN_PROGRESS), "w realizacji"),
+        (request_info, RequestInfo(me, ticket.id, "Proszę o numer faktury"), "numer faktury"),
+        (
+            set_expected_close,
+            SetExpectedClose(me, ticket.id, date.today() + timedelta(days=30)),
+            "przewidywany termin zamknięcia",
+        ),
+        (resolve_ticket, ResolveTicket(me, ticket.id, "Poprawione"), "Poprawione"),
+        (reopen_ticket, ReopenTicket(me, ticket.id), "ponownie otworzyła"),
+        (resolve_ticket, ResolveTicket(me, ticket.id, "Teraz na pewno"), "Teraz na pewno"),
+        (close_ticket, CloseTicket(me, ticket.id), "zostało zamknięte"),
+    ]
+    for service, command, fragment in steps:
+        await service(command, uow_factory(), ctx)  # type: ignore[operator]
+        text = await people.said("anna", fragment)
+        pushed = people.chats["anna"].bot_messages()
+        push = next(m for m in reversed(pushed) if m.text == text)
+        assert push.reply_to_message_id == anchor.message_id, fragment
