@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import FluentParser, ast, visitor
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 LANGUAGES = ("en", "pl", "it", "ro")
@@ -44,6 +45,27 @@ def _bundle(language: str) -> FluentBundle:
     return bundle
 
 
+@cache
+def variables(language: str) -> dict[str, frozenset[str]]:
+    """Message id -> the variables its text uses, in one language."""
+    found: dict[str, frozenset[str]] = {}
+    for entry in FluentParser().parse(resource_text(language)).body:
+        if isinstance(entry, ast.Message):
+            collector = _Variables()
+            collector.visit(entry)
+            found[entry.id.name] = frozenset(collector.names)
+    return found
+
+
+class _Variables(visitor.Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_VariableReference(self, node: ast.VariableReference) -> None:
+        self.names.add(node.id.name)
+
+
 class Safe(str):
     """Text that is already mini-HTML (another translated text): not escaped again."""
 
@@ -59,7 +81,13 @@ class MissingText(KeyError):
 
 
 class Translator:
-    """Formats one language's texts; dates and times in the given time zone."""
+    """Formats one language's texts; dates and times in the given time zone.
+
+    With `strict` (the test suite turns it on) a value passed for a variable the text does not
+    use is an error too, so texts and code cannot drift apart unnoticed.
+    """
+
+    strict = False
 
     def __init__(self, language: str, timezone: str = "UTC") -> None:
         self.language = pick_language(language)
@@ -72,6 +100,10 @@ class Translator:
         bundle = _bundle(self.language)
         if not bundle.has_message(message_id):
             raise MissingText(f"{message_id!r} in {self.language}")
+        if self.strict and params:
+            unused = set(params) - variables(self.language).get(message_id, frozenset())
+            if unused:
+                raise MissingText(f"{message_id!r} does not use {sorted(unused)}")
         message = bundle.get_message(message_id)
         if message.value is None:
             raise MissingText(f"{message_id!r} in {self.language} has no value")
@@ -84,6 +116,9 @@ class Translator:
         """The text as mini-HTML (see bot.flows.io): every string value is escaped first, so
         nothing a person typed can become markup."""
         return Safe(self.text(message_id, {k: _escape(v) for k, v in params.items()}))
+
+    def uses(self, message_id: str) -> frozenset[str]:
+        return variables(self.language).get(message_id, frozenset())
 
     def has(self, message_id: str) -> bool:
         return _bundle(self.language).has_message(message_id)

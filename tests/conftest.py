@@ -40,6 +40,14 @@ def _need(name: str, url: str, port: int) -> str:
     pytest.skip(f"{reason} (set TEST_DATABASE_URL / TEST_REDIS_URL, or start it)")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _strict_texts() -> None:
+    """A value passed for a variable a text does not use fails the test (see bot.i18n)."""
+    from bot.i18n import Translator
+
+    Translator.strict = True
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """A PostgreSQL URL (asyncpg driver) for a database the tests may use freely."""

@@ -133,7 +133,9 @@ class Session:
         message_id = f"error-{error.code}"
         if not self.t.has(message_id):
             message_id = "error-generic"
-        self.say(message_id, params=error.params)
+        # An error carries what any of its texts might want; each text takes what it uses.
+        used = self.t.uses(message_id)
+        self.say(message_id, params={k: v for k, v in error.params.items() if k in used})
 
     def emit(self, say: Say) -> None:
         self.out.append(say)

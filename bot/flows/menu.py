@@ -19,5 +19,6 @@ def show_menu(s: Session, *, intro: str = "menu-title", replace: bool = False) -
             [s.button("menu-invite", actions.menu("invite"))],
         ]
     rows.append([s.button("menu-language", actions.menu("lang"))])
-    name = s.user.name if s.user is not None else ""
-    s.say(intro, name=name, buttons=keyboard(*rows), replace=replace)
+    # Callers pick the intro; only some greet by name.
+    params = {"name": s.user.name if s.user else ""} if "name" in s.t.uses(intro) else {}
+    s.say(intro, params=params, buttons=keyboard(*rows), replace=replace)

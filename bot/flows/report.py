@@ -225,13 +225,16 @@ async def answer_impact(s: Session, received: Input) -> str | None:
 
 async def ask_phone(s: Session) -> str | None:
     known = s.user.phone if s.user is not None else None
-    skip = "report-phone-keep" if known else "button-skip"
+    if known:
+        keep = s.button("report-phone-keep", actions.flow("nophone"), phone=known)
+    else:
+        keep = s.button("button-skip", actions.flow("nophone"))
     s.say(
         "report-ask-phone",
         phone=known or "-",
         known=1 if known else 0,
         ask_contact="report-share-phone",
-        buttons=keyboard([s.button(skip, actions.flow("nophone"), phone=known or "")], s.nav_row()),
+        buttons=keyboard([keep], s.nav_row()),
     )
     return None
 

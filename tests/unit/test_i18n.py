@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from fluent.syntax import FluentParser, ast, visitor
+from fluent.syntax import FluentParser, ast
 
-from bot.i18n import LANGUAGES, MissingText, Translator, pick_language, resource_text
-
-
-class _Variables(visitor.Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def visit_VariableReference(self, node: ast.VariableReference) -> None:
-        self.names.add(node.id.name)
+from bot.i18n import (
+    LANGUAGES,
+    MissingText,
+    Translator,
+    pick_language,
+    resource_text,
+    variables,
+)
 
 
 def messages(language: str) -> dict[str, set[str]]:
@@ -24,14 +22,9 @@ def messages(language: str) -> dict[str, set[str]]:
     resource = FluentParser().parse(resource_text(language))
     junk = [entry.content for entry in resource.body if isinstance(entry, ast.Junk)]
     assert junk == [], f"syntax errors in {language}: {junk}"
-    found: dict[str, set[str]] = {}
-    for entry in resource.body:
-        if isinstance(entry, ast.Message):
-            assert entry.id.name not in found, f"{entry.id.name} twice in {language}"
-            variables = _Variables()
-            variables.visit(entry)
-            found[entry.id.name] = variables.names
-    return found
+    ids = [entry.id.name for entry in resource.body if isinstance(entry, ast.Message)]
+    assert len(ids) == len(set(ids)), f"a message id appears twice in {language}"
+    return {mid: set(names) for mid, names in variables(language).items()}
 
 
 def test_there_are_texts() -> None:
@@ -50,8 +43,8 @@ def test_every_message_exists_in_every_language_with_the_same_variables(language
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_message_formats_without_errors(language: str) -> None:
     t = Translator(language)
-    for message_id, variables in messages(language).items():
-        sample: dict[str, str | int] = dict.fromkeys(variables, 3)
+    for message_id, used in messages(language).items():
+        sample: dict[str, str | int] = dict.fromkeys(used, 3)
         assert t.text(message_id, sample).strip(), f"{message_id} is empty in {language}"
 
 
@@ -82,3 +75,10 @@ def test_html_texts_escape_what_a_person_typed() -> None:
     assert Translator("pl").html("tickets-count", count=2) == "2 zgłoszenia", (
         "numbers stay numbers, so plural rules still apply"
     )
+
+
+def test_strict_texts_refuse_a_value_the_text_does_not_use() -> None:
+    t = Translator("en")
+    assert t.strict, "the test suite runs with strict texts (tests/conftest.py)"
+    with pytest.raises(MissingText, match="does not use"):
+        t("language-name", name="x")

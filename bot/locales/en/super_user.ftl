@@ -1,4 +1,4 @@
-### Super users only (seed 003): "Message support" and support access tokens (bot/flows/super_user.py).
+### Super users only (seed 003): "Message support" and support access tokens (bot/flows/super_user/).
 ### Mini-HTML; the code escapes every variable a person typed. $number is a ticket number as text.
 ### Button labels are plain text.
 
