@@ -12,12 +12,12 @@ import uuid
 from typing import TYPE_CHECKING
 
 from bot.flows import actions
-from bot.flows.engine import DONE, FetchRefused, Flow, Session, Step
+from bot.flows.engine import DONE, Flow, Session, Step
+from bot.flows.files import new_files, take_file
 from bot.flows.io import Button, Command, Contact, Files, Input, Press, Text, keyboard
-from core.commands import NewFile, OpenTicket
+from core.commands import OpenTicket
 from core.errors import DomainError
 from core.model import Product, TicketType
-from core.ports import FileTooLarge
 from core.services.tickets import open_ticket
 
 if TYPE_CHECKING:
@@ -158,36 +158,16 @@ async def answer_files(s: Session, received: Input) -> str | None:
 
 async def _take_files(s: Session, received: Files) -> None:
     kept: list[dict[str, object]] = s.state.data.setdefault("files", [])
-    limits = s.deps.limits
     for item in received.items:
-        name = item.file_name or item.kind.value
-        if len(kept) >= limits.max_attachments:
-            s.say("report-file-too-many", name=name, max=limits.max_attachments)
+        stored = await take_file(s, item, len(kept))
+        if stored is None:
             continue
-        if s.files is None:
-            s.say("report-file-failed", name=name)
-            continue
-        try:
-            fetched = await s.files.fetch(item, limits.max_attachment_bytes)
-        except FetchRefused as refused:
-            s.say(refused.reason, params={**refused.params, "name": name})
-            continue
-        except FileTooLarge:
-            s.say("report-file-too-big", name=name, mb=limits.max_attachment_bytes // 2**20)
-            continue
-        kept.append(
-            {
-                "key": fetched.stored.key,
-                "sha256": fetched.stored.sha256,
-                "size": fetched.stored.size,
-                "name": fetched.file_name,
-                "mime": fetched.mime_type,
-            }
-        )
+        kept.append(stored)
         if item.caption:
             s.state.data["description"] = (
                 f"{s.state.data.get('description', '')}\n\n{item.caption}".strip()
             )
+    limits = s.deps.limits
     if kept:
         names = ", ".join(str(f["name"]) for f in kept[-len(received.items) :])
         s.say(
@@ -286,16 +266,7 @@ async def answer_confirm(s: Session, received: Input) -> str | None:
         s.say("report-confirm-or-back")
         return None
     data = s.state.data
-    files = tuple(
-        NewFile(
-            file_name=str(f["name"]),
-            mime_type=str(f["mime"]),
-            size=int(f["size"]),
-            sha256=str(f["sha256"]),
-            storage_key=str(f["key"]),
-        )
-        for f in data.get("files", [])
-    )
+    files = new_files(data.get("files", []))
     command = OpenTicket(
         actor=s.actor,
         type=TicketType(data["type"]),

@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.flows import actions
-from bot.flows.engine import DONE, FetchRefused, Flow, Session, Step
-from bot.flows.io import Files, IncomingFile, Input, Press, Text, keyboard
+from bot.flows.engine import DONE, Flow, Session, Step
+from bot.flows.files import new_files, take_file
+from bot.flows.io import Files, Input, Press, Text, keyboard
 from bot.flows.menu import show_menu
-from core.commands import NewFile, SendExtraMessage
+from core.commands import SendExtraMessage
 from core.errors import DomainError
-from core.ports import FileTooLarge
 from core.services.tickets import send_extra_message
 
 MESSAGE_FLOW = "super_message"
@@ -126,16 +126,7 @@ def _excerpt(text: str, limit: int = 600) -> str:
 
 async def _send(s: Session) -> str | None:
     data = s.state.data
-    files = tuple(
-        NewFile(
-            file_name=str(f["name"]),
-            mime_type=str(f["mime"]),
-            size=int(f["size"]),
-            sha256=str(f["sha256"]),
-            storage_key=str(f["key"]),
-        )
-        for f in data.get("files", [])
-    )
+    files = new_files(data.get("files", []))
     command = SendExtraMessage(
         actor=s.actor,
         text=data["text"],
@@ -167,7 +158,7 @@ async def _take_files(s: Session, received: Files) -> None:
     kept: list[dict[str, Any]] = s.state.data.setdefault("files", [])
     added: list[str] = []
     for item in received.items:
-        stored = await _fetch(s, item, len(kept))
+        stored = await take_file(s, item, len(kept))
         if stored is None:
             continue
         kept.append(stored)
@@ -177,33 +168,6 @@ async def _take_files(s: Session, received: Files) -> None:
     if added:
         limit = s.deps.limits.max_attachments
         s.say("su-message-files-added", names=", ".join(added), count=len(kept), max=limit)
-
-
-async def _fetch(s: Session, item: IncomingFile, already: int) -> dict[str, Any] | None:
-    """One file in the store, as state data; None once the person was told why not."""
-    limits = s.deps.limits
-    name = item.file_name or item.kind.value
-    if already >= limits.max_attachments:
-        s.say("su-message-file-too-many", name=name, max=limits.max_attachments)
-        return None
-    if s.files is None:
-        s.say("su-message-file-failed", name=name)
-        return None
-    try:
-        fetched = await s.files.fetch(item, limits.max_attachment_bytes)
-    except FetchRefused as refused:
-        s.say(refused.reason, params={**refused.params, "name": name})
-        return None
-    except FileTooLarge:
-        s.say("su-message-file-too-big", name=name, mb=limits.max_attachment_bytes // 2**20)
-        return None
-    return {
-        "key": fetched.stored.key,
-        "sha256": fetched.stored.sha256,
-        "size": fetched.stored.size,
-        "name": fetched.file_name,
-        "mime": fetched.mime_type,
-    }
 
 
 MESSAGE = Flow(

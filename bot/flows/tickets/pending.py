@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.flows.engine import FetchRefused, Session
+from bot.flows.engine import Session
+from bot.flows.files import new_files, take_file
 from bot.flows.io import Files, Text
 from core.commands import NewFile
-from core.ports import FileTooLarge
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,7 @@ class Pending:
         )
 
     def new_files(self) -> tuple[NewFile, ...]:
-        return tuple(
-            NewFile(
-                file_name=str(f["name"]),
-                mime_type=str(f["mime"]),
-                size=int(f["size"]),
-                sha256=str(f["sha256"]),
-                storage_key=str(f["key"]),
-            )
-            for f in self.files
-        )
+        return new_files(self.files)
 
 
 def pending_of(s: Session) -> list[Pending]:
@@ -78,28 +69,6 @@ async def take_message(s: Session, received: Text | Files) -> Pending | None:
 
 
 async def _fetch(s: Session, received: Files) -> list[dict[str, Any]]:
-    kept: list[dict[str, Any]] = []
-    limits = s.deps.limits
-    for item in received.items:
-        name = item.file_name or item.kind.value
-        if s.files is None:
-            s.say("report-file-failed", name=name)
-            continue
-        try:
-            fetched = await s.files.fetch(item, limits.max_attachment_bytes)
-        except FetchRefused as refused:
-            s.say(refused.reason, params={**refused.params, "name": name})
-            continue
-        except FileTooLarge:
-            s.say("report-file-too-big", name=name, mb=limits.max_attachment_bytes // 2**20)
-            continue
-        kept.append(
-            {
-                "key": fetched.stored.key,
-                "sha256": fetched.stored.sha256,
-                "size": fetched.stored.size,
-                "name": fetched.file_name,
-                "mime": fetched.mime_type,
-            }
-        )
-    return kept
+    # The ticket's own count is checked by the core when the files are recorded.
+    taken = [await take_file(s, item, already=0) for item in received.items]
+    return [stored for stored in taken if stored is not None]

@@ -15,9 +15,6 @@ su-message-write-text = Please write your message as text.
 su-message-text-still-needed = Got it. Please also write a few words for support.
 su-message-too-long = With that the message would have { $length } characters, and it can have at most { $max }. Please shorten it, or send the rest as a file.
 su-message-files-added = 📎 Added: { $names } ({ $count } of { $max }).
-su-message-file-too-many = “{ $name }” was not added: a message can have at most { $max } files.
-su-message-file-too-big = “{ $name }” was not added: files can be at most { $mb } MB. Please send a smaller one or a link to it.
-su-message-file-failed = “{ $name }” could not be received. Please try sending it again.
 su-message-summary =
     <b>Please check your message</b>
 

@@ -15,9 +15,6 @@ su-message-write-text = Scrivi il messaggio come testo.
 su-message-text-still-needed = Ricevuto. Scrivi anche qualche parola per l'assistenza.
 su-message-too-long = Così il messaggio avrebbe { $length } caratteri, ma può averne al massimo { $max }. Accorcialo, oppure invia il resto come file.
 su-message-files-added = 📎 Aggiunti: { $names } ({ $count } di { $max }).
-su-message-file-too-many = “{ $name }” non è stato aggiunto: un messaggio può avere al massimo { $max } file.
-su-message-file-too-big = “{ $name }” non è stato aggiunto: i file possono essere al massimo di { $mb } MB. Invia un file più piccolo o un link.
-su-message-file-failed = Non è stato possibile ricevere “{ $name }”. Prova a inviarlo di nuovo.
 su-message-summary =
     <b>Controlla il messaggio</b>
 

@@ -23,13 +23,6 @@ su-message-too-long = Wiadomość miałaby wtedy { $length } { $length ->
    *[many] znaków
 }, a może mieć najwyżej { $max }. Skróć ją albo wyślij resztę jako plik.
 su-message-files-added = 📎 Dodano: { $names } ({ $count } z { $max }).
-su-message-file-too-many = Nie dodano „{ $name }”: wiadomość może mieć najwyżej { $max } { $max ->
-    [one] plik
-    [few] pliki
-   *[many] plików
-}.
-su-message-file-too-big = Nie dodano „{ $name }”: plik może mieć najwyżej { $mb } MB. Wyślij mniejszy plik lub link do niego.
-su-message-file-failed = Nie udało się odebrać „{ $name }”. Spróbuj wysłać go ponownie.
 su-message-summary =
     <b>Sprawdź wiadomość</b>
 

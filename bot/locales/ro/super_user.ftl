@@ -23,13 +23,6 @@ su-message-too-long = Astfel mesajul ar avea { $length } { $length ->
    *[other] de caractere
 }, dar poate avea cel mult { $max }. Scurtați-l sau trimiteți restul ca fișier.
 su-message-files-added = 📎 Adăugate: { $names } ({ $count } din { $max }).
-su-message-file-too-many = „{ $name }” nu a fost adăugat: un mesaj poate avea cel mult { $max } { $max ->
-    [one] fișier
-    [few] fișiere
-   *[other] de fișiere
-}.
-su-message-file-too-big = „{ $name }” nu a fost adăugat: fișierele pot avea cel mult { $mb } MB. Trimiteți unul mai mic sau un link.
-su-message-file-failed = „{ $name }” nu a putut fi primit. Încercați să-l trimiteți din nou.
 su-message-summary =
     <b>Verificați mesajul</b>
 
