@@ -2,7 +2,8 @@
 
 A step `ask`s (says its question, or returns the name of a step to go to instead, which is how
 a step skips itself), then `answer`s each input: it returns the next step's name, `DONE` when the
-flow is over, or `None` to stay (it has already said why, e.g. "that subject is too long").
+flow is over, `HAND_BACK` when the input is not meant for it (the router then handles it as if
+no flow were under way), or `None` to stay (it has already said why, e.g. "subject too long").
 Back and Cancel work on every step without the step knowing.
 """
 
@@ -24,6 +25,8 @@ from core.model import ChatIdentity, Company, CustomerUser, Platform, Role
 from core.ports import FileStore, Mailer, StoredFile
 
 DONE = "__done__"
+# Not an answer to this step: the flow ends and the input is handled as if none were under way.
+HAND_BACK = "__hand_back__"
 
 
 class FetchRefused(Exception):
@@ -194,6 +197,9 @@ class FlowEngine:
             await self._back(session, flow)
             return True
         following = await flow.steps[state.step].answer(session, received)
+        if following == HAND_BACK:
+            state.leave_flow()
+            return False
         if following == DONE:
             state.leave_flow()
         elif following is not None:

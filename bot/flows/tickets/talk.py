@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.flows import actions, report
-from bot.flows.actions import Action
-from bot.flows.engine import DONE, Session
+from bot.flows.engine import DONE, HAND_BACK, Session
 from bot.flows.io import Button, Edited, Files, Input, Press, Text, keyboard
 from bot.flows.menu import show_menu
 from bot.flows.tickets.common import (
@@ -253,37 +252,10 @@ async def new_report(conversations: Conversations, s: Session) -> None:
 
 
 async def elsewhere(conversations: Conversations, s: Session, received: Input) -> str | None:
-    """An input that is not an answer to our tiny flow's question: leave the flow and
-    handle it as the router would have, had no flow been under way."""
+    """An input that is not an answer to our tiny flow's question: leave the flow (saying so if
+    a waiting message is dropped) and let the router handle the input."""
     leave_tiny_flow(s)
-    if isinstance(received, Press):
-        await press(conversations, s, received)
-    else:
-        await free_input(s, received)
-    return None  # stay: whatever the input started (another flow) must not be ended
-
-
-async def press(conversations: Conversations, s: Session, press: Press) -> None:
-    """The router's dispatch of a button, through the same public registries."""
-    action = actions.parse(press.data)
-    handler: Callable[[Session, Action], Awaitable[None]] | None = None
-    if action.kind == actions.MENU:
-        item = conversations.menu_items.get(action.part(0))
-        if item is not None:
-            await item(s)
-            return
-        if action.part(0) == "menu":
-            show_menu(s, replace=True)
-            return
-    elif action.kind == actions.TICKET and action.ticket_number is not None:
-        handler = conversations.ticket_verbs.get(action.part(1))
-    else:
-        handler = conversations.kinds.get(action.kind)
-    if handler is None:
-        s.say("button-expired")
-        show_menu(s)
-        return
-    await handler(s, action)
+    return HAND_BACK
 
 
 def _pressed_number(received: Input) -> int | None:
