@@ -26,7 +26,7 @@ from bot.i18n import Translator, pick_language
 from core.commands import SeeIdentity
 from core.errors import DomainError
 from core.model import Audience, ChatIdentity, OutboxMessage, Platform
-from core.services.identities import see_identity
+from core.services.identities import identity_changes, see_identity
 
 log = logging.getLogger(__name__)
 
@@ -92,22 +92,25 @@ class Conversations:
 
     async def _session(self, inbound: Inbound, files: FileFetcher | None) -> Session:
         deps = self.deps
-        identity = await see_identity(
-            SeeIdentity(
-                platform=inbound.platform,
-                platform_user_id=inbound.platform_user_id,
-                chat_id=inbound.chat_id,
-                display_name=inbound.display_name,
-                language_code=inbound.language_code,
-            ),
-            deps.uow_factory(),
-            deps.ctx,
+        seen = SeeIdentity(
+            platform=inbound.platform,
+            platform_user_id=inbound.platform_user_id,
+            chat_id=inbound.chat_id,
+            display_name=inbound.display_name,
+            language_code=inbound.language_code,
         )
+        key = conversation_key(inbound.platform, inbound.chat_id)
+        # One read for everything; a write only for a new or changed identity (rare), so
+        # messages of different chats don't queue behind each other's write locks.
         async with deps.uow_factory(read_only=True) as uow:
-            user = await uow.users.get(identity.user_id) if identity.user_id else None
+            identity = await uow.identities.get_by_platform_user(
+                inbound.platform, inbound.platform_user_id
+            )
+            user = await uow.users.get(identity.user_id) if identity and identity.user_id else None
             company = await uow.companies.get(user.company_id) if user else None
-            key = conversation_key(identity.platform, identity.chat_id)
             stored = await uow.conversations.get(key)
+        if identity is None or identity_changes(identity, seen):
+            identity = await see_identity(seen, deps.uow_factory(), deps.ctx)
         state = ConversationState()
         expired = False
         if stored is not None:

@@ -31,18 +31,25 @@ async def see_identity(cmd: SeeIdentity, uow: UnitOfWork, ctx: Context) -> ChatI
             await uow.identities.add(identity)
             await uow.commit()
             return identity
-        fresh = {
-            "chat_id": cmd.chat_id,
-            "reachable": True,  # a person who writes to us can be written to
-            "display_name": cmd.display_name or identity.display_name,
-            "language_code": cmd.language_code or identity.language_code,
-        }
-        if any(getattr(identity, k) != v for k, v in fresh.items()):
-            for key, value in fresh.items():
+        changes = identity_changes(identity, cmd)
+        if changes:
+            for key, value in changes.items():
                 setattr(identity, key, value)
             await uow.identities.update(identity)
             await uow.commit()
     return identity
+
+
+def identity_changes(identity: ChatIdentity, cmd: SeeIdentity) -> dict[str, object]:
+    """What `see_identity` would change on a known identity; empty when it is current, so a
+    caller that already read it can skip the write (it runs for every message)."""
+    fresh: dict[str, object] = {
+        "chat_id": cmd.chat_id,
+        "reachable": True,  # a person who writes to us can be written to
+        "display_name": cmd.display_name or identity.display_name,
+        "language_code": cmd.language_code or identity.language_code,
+    }
+    return {k: v for k, v in fresh.items() if getattr(identity, k) != v}
 
 
 async def link_identity(cmd: LinkIdentity, uow: UnitOfWork, ctx: Context) -> CustomerUser:

@@ -159,3 +159,20 @@ async def test_users_pick_one_of_the_four_languages(world: World) -> None:
     assert (await world.run(set_language, SetLanguage(customer(ann), "RO"))).language == "ro"
     with pytest.raises(ValidationError):
         await world.run(set_language, SetLanguage(customer(ann), "de"))
+
+
+def test_a_current_identity_needs_no_write_and_a_changed_one_says_what() -> None:
+    from core.commands import SeeIdentity
+    from core.model import ChatIdentity, Platform
+    from core.services.identities import identity_changes
+
+    known = ChatIdentity(Platform.TELEGRAM, "7", "7", display_name="Ann", language_code="pl")
+    same = SeeIdentity(Platform.TELEGRAM, "7", "7", display_name="Ann", language_code="pl")
+    assert identity_changes(known, same) == {}
+    assert identity_changes(known, SeeIdentity(Platform.TELEGRAM, "7", "7")) == {}, (
+        "a client that omits its name or language changes nothing"
+    )
+    moved = SeeIdentity(Platform.TELEGRAM, "7", "7", language_code="it")
+    assert identity_changes(known, moved) == {"language_code": "it"}
+    known.reachable = False
+    assert identity_changes(known, same) == {"reachable": True}, "writing to us unblocks"
