@@ -23,18 +23,18 @@ def setup_logging(settings: Settings) -> None:
         stream=sys.stderr,
     )
     # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
-    for noisy in ("httpx", "httpcore", "telegram", "aiosqlite", "asyncio"):
+    for noisy in ("httpx", "httpcore", "telegram", "aiosqlite", "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 async def run(settings: Settings) -> None:
-    from bot.runtime import running
-
     if settings.telegram_bot_token is None:
         raise SettingsError(
             "no TELEGRAM_BOT_TOKEN: the tokenless playground is not built yet (issue 7); "
             "set TELEGRAM_BOT_TOKEN (and TELEGRAM_API_BASE_URL for an emulator)"
         )
+    from bot.runtime import running
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

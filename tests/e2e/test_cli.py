@@ -80,3 +80,18 @@ def test_a_bad_setting_is_one_line_not_a_traceback(
     assert named in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_run_without_a_token_says_what_to_do_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*SUPPORTBOT, "run"],
+        env=environment(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()], done.stderr
+    assert "TELEGRAM_BOT_TOKEN" in done.stderr
