@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,17 @@ import pytest
 
 from bot.flows import actions, link, report
 from bot.flows.engine import Deps
-from bot.flows.io import Button, Command, Input, Press, Say, Text, say_from_payload
-from bot.flows.router import Conversations, Inbound
+from bot.flows.io import Button, Command, Press, Say
+from bot.flows.router import Conversations
 from bot.mail import MailError, MailRecipientRefused, SmtpMailer
 from bot.signed_links import make_signed_link_payload
 from core.actors import SystemActor
 from core.commands import CreateInvite
-from core.context import Context, EngineConfig, SystemSecrets
 from core.model import ChatIdentity, Company, CustomerUser, Platform, Product, Role
 from core.services.invites import create_invite
-from storage.files import LocalFileStore
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders as make
-from tests.integration.builders import T0
+from tests.integration.chat import Bot, Chat, newest_button
 from tests.mailroom import MailRoom, SmtpServer, free_port
 
 SECRET = b"a-long-random-secret-shared-with-the-vendor"
@@ -54,53 +51,16 @@ def smtp() -> Iterator[SmtpServer]:
 # -- the desk and the people talking to it ------------------------------------------------------
 
 
-@dataclass
-class Clock:
-    at: datetime = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-    def wait(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
-
-
 class TelegramLinks:
     def start_link(self, platform: Platform, payload: str) -> str:
         return f"https://t.me/supportbot_test?start={payload}"
 
 
-@dataclass
-class Desk:
-    conversations: Conversations
-    deps: Deps
-    clock: Clock
-    pending: dict[str, list[Say]] = field(default_factory=dict)
-
-    @property
-    def uow_factory(self) -> SqlUnitOfWorkFactory:
-        factory = self.deps.uow_factory
-        assert isinstance(factory, SqlUnitOfWorkFactory)
-        return factory
+class Desk(Bot):
+    """The report and link flows, and what they know of the people talking to them."""
 
     def person(self, number: int, language: str | None = "en", name: str = "Anna") -> Person:
-        return Person(self, f"u{number}", str(5000 + number), language, name)
-
-    async def replies_for(self, chat_id: str) -> list[Say]:
-        """Deliver what is due, as the worker would, sorting the replies by chat."""
-        while True:
-            async with self.uow_factory() as uow:
-                rows = await uow.outbox.claim_due(self.clock.at + timedelta(days=365), 1000, 0)
-                for row in rows:
-                    if row.event_type == "say" and row.chat_id is not None:
-                        self.pending.setdefault(row.chat_id, []).append(
-                            say_from_payload(row.payload)
-                        )
-                    row.delivered_at = self.clock.at
-                    await uow.outbox.update(row)
-                await uow.commit()
-            if not rows:
-                return self.pending.pop(chat_id, [])
+        return Person(self, f"u{number}", str(5000 + number), name, language)
 
     async def identity(self, person: Person) -> ChatIdentity:
         async with self.uow_factory(read_only=True) as uow:
@@ -118,58 +78,29 @@ class Desk:
             return await uow.users.get(identity.user_id)
 
 
-@dataclass
-class Person:
-    desk: Desk
-    platform_user_id: str
-    chat_id: str
-    language: str | None
-    name: str
-    last: list[Say] = field(default_factory=list)
-    seen: list[Say] = field(default_factory=list)  # every message, whose buttons still work
-    counter: int = 0
+class Person(Chat[str]):
+    """A person at the desk; what the bot answers comes back as one text."""
 
-    async def send(self, received: Input) -> list[Say]:
-        await self.desk.conversations.handle(
-            Inbound(
-                Platform.TELEGRAM,
-                self.platform_user_id,
-                self.chat_id,
-                received,
-                self.name,
-                self.language,
-            )
-        )
-        said = await self.desk.replies_for(self.chat_id)
-        self.last = said or self.last
-        self.seen += said
-        return said
+    def answer(self, said: list[Say]) -> str:
+        return _texts(said)
 
     async def start(self, payload: str = "") -> str:
         return _texts(await self.send(Command("start", payload)))
 
-    async def text(self, text: str) -> str:
-        self.counter += 1
-        return _texts(await self.send(Text(text, str(self.counter))))
-
-    async def press(self, label: str) -> str:
-        return _texts(await self.send(Press(self.button(label).data, "m1")))
-
     def button(self, label: str) -> Button:
         """The newest button with that label, as a person scrolling up would find it."""
-        for say in reversed(self.seen):
-            for row in say.buttons:
-                for button in row:
-                    if label in button.label:
-                        return button
-        raise AssertionError(f"no button {label!r} in {self.labels()}")
-
-    def labels(self) -> list[str]:
-        return [b.label for say in self.last for row in say.buttons for b in row]
+        return newest_button(self.seen, label)[1]
 
 
 def _texts(says: list[Say]) -> str:
     return "\n".join(say.text for say in says)
+
+
+def _report_and_link(deps: Deps) -> Conversations:
+    conversations = Conversations(deps)
+    report.install(conversations)
+    link.install(conversations)
+    return conversations
 
 
 async def _desk(
@@ -184,19 +115,11 @@ async def _desk(
                 Product(company_id=owner.id, name="Finanse", license_number=license_number)
             )
         await uow.commit()
-    clock = Clock()
-    fields: dict[str, Any] = {
-        "uow_factory": uow_factory,
-        "ctx": Context(clock=clock, secrets=SystemSecrets(), config=EngineConfig()),
-        "file_store": LocalFileStore(tmp_path / "files"),
-        "links": TelegramLinks(),
-        "link_secret": SECRET,
-    }
-    deps = Deps(**(fields | deps_overrides))
-    conversations = Conversations(deps)
-    report.install(conversations)
-    link.install(conversations)
-    return Desk(conversations, deps, clock), {"kowalski": kowalski, "rossi": rossi}
+    fields: dict[str, Any] = {"links": TelegramLinks(), "link_secret": SECRET}
+    desk = Desk.build(
+        uow_factory, tmp_path / "files", _report_and_link, **(fields | deps_overrides)
+    )
+    return desk, {"kowalski": kowalski, "rossi": rossi}
 
 
 @pytest.fixture

@@ -3,125 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.flows import actions
-from bot.flows.engine import Deps, FetchedFile, FetchRefused, FlowLimits
-from bot.flows.io import (
-    Button,
-    Command,
-    Contact,
-    FileKind,
-    Files,
-    IncomingFile,
-    Input,
-    Press,
-    Say,
-    Text,
-    say_from_payload,
-)
+from bot.flows.engine import Deps, FlowLimits
+from bot.flows.io import Command, Contact, FileKind, Files, IncomingFile, Press
 from bot.flows.registry import build_conversations
-from bot.flows.router import Conversations, Inbound
-from core.context import Context, EngineConfig, SystemSecrets
-from core.model import (
-    Audience,
-    ChatIdentity,
-    OutboxMessage,
-    Platform,
-    Product,
-    Role,
-    TicketStatus,
-    TicketType,
-)
-from storage.files import LocalFileStore
+from core.model import Audience, Product, Role, TicketStatus, TicketType
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders as make
-from tests.integration.builders import T0
+from tests.integration.chat import Bot, Clock, Customer, add_linked_user
 
 CHAT = "5001"
-
-
-@dataclass
-class Clock:
-    at: datetime = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-
-@dataclass
-class FakeTelegramFiles:
-    """Stands in for the platform's download: bytes by file_ref, streamed into the real store."""
-
-    store: LocalFileStore
-    blobs: dict[str, bytes] = field(default_factory=dict)
-
-    async def fetch(self, file: IncomingFile, max_bytes: int) -> FetchedFile:
-        if file.size is not None and file.size > 20 * 2**20:
-            raise FetchRefused("report-file-too-big", mb=20)
-
-        async def chunks() -> AsyncIterator[bytes]:
-            yield self.blobs[file.file_ref]
-
-        stored = await self.store.put(chunks(), max_size=max_bytes)
-        return FetchedFile(stored, file.file_name or "photo.jpg", file.mime_type or "image/jpeg")
-
-
-@dataclass
-class Customer:
-    """Plays one customer: sends inputs, reads what the bot wrote to the outbox for them."""
-
-    conversations: Conversations
-    uow_factory: SqlUnitOfWorkFactory
-    files: FakeTelegramFiles
-    counter: int = 0
-    delivered: list[OutboxMessage] = field(default_factory=list)
-    last: list[Say] = field(default_factory=list)
-
-    async def send(self, received: Input) -> list[Say]:
-        await self.conversations.handle(
-            Inbound(Platform.TELEGRAM, "u1", CHAT, received, "Anna", "pl"), self.files
-        )
-        return await self.replies()
-
-    async def text(self, text: str) -> list[Say]:
-        self.counter += 1
-        return await self.send(Text(text, str(self.counter)))
-
-    async def press(self, label: str) -> list[Say]:
-        button = self.button(label)
-        return await self.send(Press(button.data, "m1"))
-
-    async def replies(self) -> list[Say]:
-        """Deliver what is due, as the worker would, keeping this chat's messages."""
-        says: list[Say] = []
-        while True:
-            async with self.uow_factory() as uow:
-                rows = await uow.outbox.claim_due(T0 + timedelta(days=365), 1000, 0)
-                for row in rows:
-                    if row.event_type == "say" and row.chat_id == CHAT:
-                        says.append(say_from_payload(row.payload))
-                    self.delivered.append(row)
-                    row.delivered_at = T0
-                    await uow.outbox.update(row)
-                await uow.commit()
-            if not rows:
-                break
-        self.last = says or self.last
-        return says
-
-    def button(self, label: str) -> Button:
-        for say in reversed(self.last):
-            for row in say.buttons:
-                for button in row:
-                    if label in button.label:
-                        return button
-        raise AssertionError(f"no button {label!r} in {[s.text for s in self.last]}")
 
 
 @pytest.fixture
@@ -133,22 +30,16 @@ async def world(sqlite_uow_factory: SqlUnitOfWorkFactory, tmp_path: Path) -> dic
         for name in ("Faktury", "Kadry"):
             await uow.products.add(Product(company_id=company.id, name=name, license_number=name))
         anna = make.user(company.id, name="Anna", role=Role.MEMBER, language="pl", phone=None)
-        await uow.users.add(anna)
-        identity = ChatIdentity(
-            platform=Platform.TELEGRAM, platform_user_id="u1", chat_id=CHAT, user_id=anna.id
-        )
-        await uow.identities.add(identity)
+        await add_linked_user(uow, anna, chat_id=CHAT, platform_user_id="u1")
         await uow.commit()
-    store = LocalFileStore(tmp_path / "files")
-    clock = Clock()
-    deps = Deps(
-        uow_factory=uow_factory,
-        ctx=Context(clock=clock, secrets=SystemSecrets(), config=EngineConfig()),
-        file_store=store,
+    bot = Bot.build(
+        uow_factory,
+        tmp_path / "files",
         limits=FlowLimits(max_attachments=3, max_attachment_bytes=1000),
     )
-    customer = Customer(build_conversations(deps), uow_factory, FakeTelegramFiles(store))
-    return {"customer": customer, "deps": deps, "clock": clock, "company": company}
+    bot.files.download_limit_mb = 20  # as Telegram's
+    customer = Customer(bot, "u1", CHAT, "Anna", "pl")
+    return {"customer": customer, "deps": bot.deps, "clock": bot.clock, "company": company}
 
 
 async def report_until_files(c: Customer) -> None:
@@ -196,7 +87,7 @@ async def test_a_full_report_opens_one_ticket_with_its_files(world: dict[str, ob
         assert {f.sha256 for f in files} == {
             hashlib.sha256(b).hexdigest() for b in c.files.blobs.values()
         }
-    assert {(e.audience, e.event_type) for e in c.delivered if e.event_type != "say"} >= {
+    assert {(e.audience, e.event_type) for e in c.bot.outbox.rows if e.event_type != "say"} >= {
         (Audience.AGENTS, "ticket.opened"),
         (Audience.CUSTOMER, "ticket.opened"),
     }
@@ -234,7 +125,8 @@ async def test_a_restart_resumes_the_report_where_it_was(world: dict[str, object
     c: Customer = world["customer"]  # type: ignore[assignment]
     await report_until_files(c)
     deps: Deps = world["deps"]  # type: ignore[assignment]
-    restarted = Customer(build_conversations(deps), c.uow_factory, c.files, last=c.last)
+    bot = replace(c.bot, conversations=build_conversations(deps))
+    restarted = Customer(bot, "u1", CHAT, "Anna", "pl", last=c.last)
     said = await restarted.press("Pomiń")
     assert "uniemożliwia Ci pracę" in said[-1].text
 

@@ -5,151 +5,35 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.flows import actions, super_user
-from bot.flows.engine import Deps, FetchedFile, FlowLimits
-from bot.flows.io import (
-    Button,
-    Command,
-    FileKind,
-    Files,
-    IncomingFile,
-    Input,
-    Press,
-    Say,
-    Text,
-    say_from_payload,
-)
-from bot.flows.registry import build_conversations
-from bot.flows.router import Conversations, Inbound
+from bot.flows.engine import Deps, FlowLimits
+from bot.flows.io import Command, FileKind, Files, IncomingFile, Input, Say
 from core.actors import CustomerActor
 from core.commands import OpenTicket
-from core.context import Context, EngineConfig, SystemSecrets
-from core.model import (
-    Audience,
-    ChatIdentity,
-    OutboxMessage,
-    Platform,
-    Role,
-    SupportToken,
-    TicketStatus,
-    TicketType,
-)
+from core.model import Platform, Role, SupportToken, TicketStatus, TicketType
 from core.services.tickets import open_ticket
-from storage.files import LocalFileStore
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders as make
 from tests.integration.builders import T0
+from tests.integration.chat import Bot, Clock, Customer, Outbox, add_linked_user
 
 
-@dataclass
-class Clock:
-    at: datetime = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-
-@dataclass
-class FakeFiles:
-    """Stands in for the platform's download: bytes by file_ref, streamed into the real store."""
-
-    store: LocalFileStore
-    blobs: dict[str, bytes] = field(default_factory=dict)
-
-    async def fetch(self, file: IncomingFile, max_bytes: int) -> FetchedFile:
-        async def chunks() -> AsyncIterator[bytes]:
-            yield self.blobs[file.file_ref]
-
-        stored = await self.store.put(chunks(), max_size=max_bytes)
-        return FetchedFile(stored, file.file_name or "photo.jpg", file.mime_type or "image/jpeg")
-
-
-@dataclass
-class Outbox:
-    """Delivers what is due, as the worker would, and keeps every row for the assertions."""
-
-    uow_factory: SqlUnitOfWorkFactory
-    rows: list[OutboxMessage] = field(default_factory=list)
-
-    async def drain(self) -> list[OutboxMessage]:
-        fresh: list[OutboxMessage] = []
-        while True:
-            async with self.uow_factory() as uow:
-                rows = await uow.outbox.claim_due(T0 + timedelta(days=365), 1000, 0)
-                for row in rows:
-                    row.delivered_at = T0
-                    await uow.outbox.update(row)
-                await uow.commit()
-            if not rows:
-                break
-            fresh.extend(rows)
-        self.rows.extend(fresh)
-        return fresh
-
-    def for_agents(self, event_type: str) -> list[OutboxMessage]:
-        return [
-            r for r in self.rows if r.audience is Audience.AGENTS and r.event_type == event_type
-        ]
-
-
-@dataclass
-class Person:
-    """Plays one customer in their own chat: sends inputs, reads the bot's replies."""
-
-    conversations: Conversations
-    outbox: Outbox
-    files: FakeFiles
-    user_id: str
-    chat: str
-    counter: int = 0
-    last: list[Say] = field(default_factory=list)
+class Person(Customer):
+    """A customer whose every button the bot shows fits the platforms' callback data."""
 
     async def send(self, received: Input) -> list[Say]:
-        inbound = Inbound(Platform.TELEGRAM, self.user_id, self.chat, received, "x", "en")
-        await self.conversations.handle(inbound, self.files)
-        says = [
-            say_from_payload(row.payload)
-            for row in await self.outbox.drain()
-            if row.event_type == "say" and row.chat_id == self.chat
-        ]
+        says = await super().send(received)
         for say in says:
             for row in say.buttons:
                 for button in row:
                     assert len(button.data.encode()) <= actions.MAX_DATA_BYTES, button.data
-        self.last = says or self.last
         return says
-
-    async def text(self, text: str) -> list[Say]:
-        self.counter += 1
-        return await self.send(Text(text, str(self.counter)))
-
-    async def press(self, label: str) -> list[Say]:
-        return await self.send(Press(self.button(label).data, "m1"))
-
-    async def forge(self, data: str) -> list[Say]:
-        """A press of a button this person was never shown."""
-        return await self.send(Press(data, "m1"))
-
-    def button(self, label: str) -> Button:
-        for say in reversed(self.last):
-            for row in say.buttons:
-                for button in row:
-                    if label in button.label:
-                        return button
-        raise AssertionError(f"no button {label!r} in {[s.text for s in self.last]}")
-
-    def labels(self) -> list[str]:
-        return [b.label for say in self.last for row in say.buttons for b in row]
-
-    def offers(self, label: str) -> bool:
-        return any(label in shown for shown in self.labels())
 
 
 @dataclass
@@ -174,7 +58,7 @@ class World:
 
     async def open_ticket(self, who: Person, subject: str) -> int:
         async with self.uow_factory(read_only=True) as uow:
-            identity = await uow.identities.get_by_chat(Platform.TELEGRAM, who.chat)
+            identity = await uow.identities.get_by_chat(Platform.TELEGRAM, who.chat_id)
         assert identity is not None
         assert identity.user_id is not None
         command = OpenTicket(
@@ -183,10 +67,10 @@ class World:
             subject=subject,
             description="It does not work.",
             origin_platform=Platform.TELEGRAM,
-            origin_chat_id=who.chat,
+            origin_chat_id=who.chat_id,
         )
         ticket = await open_ticket(command, self.uow_factory(), self.deps.ctx)
-        await self.outbox.drain()
+        await self.outbox.deliver()
         return ticket.number
 
 
@@ -203,25 +87,15 @@ async def world(sqlite_uow_factory: SqlUnitOfWorkFactory, tmp_path: Path) -> Wor
         await uow.companies.add(office)
         await uow.companies.add(other)
         for user, chat in people:
-            await uow.users.add(user)
-            identity = ChatIdentity(
-                platform=Platform.TELEGRAM, platform_user_id=chat, chat_id=chat, user_id=user.id
-            )
-            await uow.identities.add(identity)
+            await add_linked_user(uow, user, chat_id=chat, platform_user_id=chat)
         await uow.commit()
-    store = LocalFileStore(tmp_path / "files")
-    clock = Clock()
-    deps = Deps(
-        uow_factory=uow_factory,
-        ctx=Context(clock=clock, secrets=SystemSecrets(), config=EngineConfig()),
-        file_store=store,
+    bot = Bot.build(
+        uow_factory,
+        tmp_path / "files",
         limits=FlowLimits(max_attachments=2, max_attachment_bytes=1000),
     )
-    conversations = build_conversations(deps)
-    outbox = Outbox(uow_factory)
-    files = FakeFiles(store)
-    anna, bartek, carla = (Person(conversations, outbox, files, chat, chat) for _, chat in people)
-    w = World(anna, bartek, carla, outbox, clock, deps, office.id)
+    anna, bartek, carla = (Person(bot, chat, chat, "x", "en") for _, chat in people)
+    w = World(anna, bartek, carla, bot.outbox, bot.clock, bot.deps, office.id)
     assert await w.open_ticket(bartek, "Payroll does not compute") == 1
     assert await w.open_ticket(carla, "Stampa fatture") == 2
     return w
@@ -348,8 +222,8 @@ async def _shown_token(p: Person, text: str) -> SupportToken:
     """The stored token whose code the message shows."""
     found = re.search(r"<code>(ST-[0-9A-Z]{4}-[0-9A-Z]{4})</code>", text)
     assert found is not None, text
-    async with p.outbox.uow_factory(read_only=True) as uow:
-        identity = await uow.identities.get_by_chat(Platform.TELEGRAM, p.chat)
+    async with p.uow_factory(read_only=True) as uow:
+        identity = await uow.identities.get_by_chat(Platform.TELEGRAM, p.chat_id)
         assert identity is not None
         assert identity.user_id is not None
         user = await uow.users.get(identity.user_id)

@@ -9,14 +9,13 @@ Telegram sender records them, so "reply to a message" works as in a chat.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.flows.engine import Deps, FetchedFile, FlowLimits
+from bot.flows.engine import FlowLimits
 from bot.flows.io import (
     Button,
     Command,
@@ -30,8 +29,7 @@ from bot.flows.io import (
     Text,
     say_from_payload,
 )
-from bot.flows.registry import build_conversations
-from bot.flows.router import Conversations, Inbound
+from bot.flows.router import Inbound
 from bot.flows.state import conversation_key
 from bot.pushes import PushRenderer
 from core.actors import AgentActor, CustomerActor
@@ -43,15 +41,13 @@ from core.commands import (
     OpenTicket,
     ResolveTicket,
 )
-from core.context import Context, EngineConfig, SystemSecrets
+from core.context import Context
 from core.model import (
     Agent,
     Audience,
-    ChatIdentity,
     CustomerUser,
     EntryKind,
     MessageRef,
-    OutboxMessage,
     Platform,
     Product,
     Role,
@@ -63,37 +59,14 @@ from core.model import (
 from core.services.conversation import add_agent_reply
 from core.services.tickets import archive_ticket, authorize_ticket, open_ticket
 from core.services.workflow import close_ticket, resolve_ticket
-from storage.files import LocalFileStore
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders as make
 from tests.integration.builders import T0
+from tests.integration.chat import Bot, add_linked_user, button_labels, newest_button
 
 S = TicketStatus
 TG = Platform.TELEGRAM
 NOT_FOUND = "We could not find that ticket."
-
-
-@dataclass
-class Clock:
-    at: datetime = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-
-@dataclass
-class FakeFiles:
-    """The platform's download: bytes by file_ref, streamed into the real store."""
-
-    store: LocalFileStore
-    blobs: dict[str, bytes] = field(default_factory=dict)
-
-    async def fetch(self, file: IncomingFile, max_bytes: int) -> FetchedFile:
-        async def chunks() -> AsyncIterator[bytes]:
-            yield self.blobs[file.file_ref]
-
-        stored = await self.store.put(chunks(), max_size=max_bytes)
-        return FetchedFile(stored, file.file_name or "photo.jpg", file.mime_type or "image/jpeg")
 
 
 @dataclass
@@ -138,15 +111,11 @@ class Person:
         return await self.send(Press(data, self.next_id()))
 
     def button(self, label: str) -> tuple[Button, str]:
-        for shown in reversed(self.chat):
-            for row in shown.say.buttons:
-                for button in row:
-                    if label in button.label:
-                        return button, shown.message_id
-        raise AssertionError(f"no button {label!r} in {[s.say.text for s in self.chat[-3:]]}")
+        index, button = newest_button([shown.say for shown in self.chat], label)
+        return button, self.chat[index].message_id
 
     def labels(self) -> list[str]:
-        return [b.label for row in self.chat[-1].say.buttons for b in row]
+        return button_labels([self.chat[-1].say])
 
     def message_about(self, number: int) -> str:
         """The id of the latest message threaded under ticket #number (a push, a reply)."""
@@ -157,32 +126,18 @@ class Person:
 
 
 @dataclass
-class World:
-    conversations: Conversations
-    uow_factory: SqlUnitOfWorkFactory
-    deps: Deps
-    clock: Clock
-    files: FakeFiles
-    agents: dict[str, Agent]
-    products: dict[str, Product]
+class World(Bot):
+    """The bot, the people in their chats, and the agents acting through the core."""
+
+    agents: dict[str, Agent] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
 
     async def deliver(self, reader: Person) -> list[Say]:
         """Deliver everything due, as the worker would; returns what `reader` got."""
-        rows: list[OutboxMessage] = []
-        while True:
-            async with self.uow_factory() as uow:
-                claimed = await uow.outbox.claim_due(self.clock.at + timedelta(days=3650), 500, 0)
-                for row in claimed:
-                    row.delivered_at = self.clock.at
-                    await uow.outbox.update(row)
-                await uow.commit()
-            if not claimed:
-                break
-            rows += claimed
         got: list[Say] = []
         render = PushRenderer(self.uow_factory)
-        for row in rows:
+        for row in await self.outbox.deliver():
             person = self.people.get(row.chat_id or "")
             if row.audience is not Audience.CUSTOMER or person is None:
                 continue
@@ -272,9 +227,13 @@ class World:
 
 @pytest.fixture
 async def world(sqlite_uow_factory: SqlUnitOfWorkFactory, tmp_path: Path) -> World:
-    uow_factory = sqlite_uow_factory
+    world = World.build(
+        sqlite_uow_factory,
+        tmp_path / "files",
+        limits=FlowLimits(max_attachments=3, max_attachment_bytes=10_000),
+    )
     people: dict[str, CustomerUser] = {}
-    async with uow_factory() as uow:
+    async with world.uow_factory() as uow:
         acme = make.company(name="ACME")
         other = make.company(name="Other Ltd")
         for company in (acme, other):
@@ -290,12 +249,7 @@ async def world(sqlite_uow_factory: SqlUnitOfWorkFactory, tmp_path: Path) -> Wor
             ("7005", "Olaf", Role.MEMBER, other),
         ]:
             user = make.user(company.id, name=name, role=role, language="en")
-            await uow.users.add(user)
-            await uow.identities.add(
-                ChatIdentity(
-                    platform=TG, platform_user_id=f"u{chat}", chat_id=chat, user_id=user.id
-                )
-            )
+            await add_linked_user(uow, user, chat_id=chat, platform_user_id=f"u{chat}")
             people[chat] = user
         agents = {
             "jan": make.agent(display_name="Jan Kowalski"),
@@ -304,17 +258,7 @@ async def world(sqlite_uow_factory: SqlUnitOfWorkFactory, tmp_path: Path) -> Wor
         for agent in agents.values():
             await uow.agents.add(agent)
         await uow.commit()
-    store = LocalFileStore(tmp_path / "files")
-    clock = Clock()
-    deps = Deps(
-        uow_factory=uow_factory,
-        ctx=Context(clock=clock, secrets=SystemSecrets(), config=EngineConfig()),
-        file_store=store,
-        limits=FlowLimits(max_attachments=3, max_attachment_bytes=10_000),
-    )
-    conversations = build_conversations(deps)
-
-    world = World(conversations, uow_factory, deps, clock, FakeFiles(store), agents, products)
+    world.agents, world.products = agents, products
     world.people = {chat: Person(world, user, chat) for chat, user in people.items()}
     return world
 
