@@ -15,10 +15,13 @@ from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import httpx
+from slack_sdk.web.async_client import AsyncWebClient
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from adapters.slack.sender import SlackDeskSender
 from adapters.telegram.callbacks import CallbackSigner
 from adapters.telegram.commands import register_commands
 from adapters.telegram.files import TelegramFileFetcher
@@ -56,6 +59,7 @@ class Runtime:
     inbox: InboxProcessor
     telegram: Bot | None = None
     poller: TelegramPoller | None = None
+    slack: AsyncWebClient | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
@@ -88,6 +92,19 @@ def telegram_bot(settings: Settings) -> Bot:
         # Long polling holds one connection open; sends need their own pool.
         request=HTTPXRequest(connection_pool_size=32),
         get_updates_request=HTTPXRequest(read_timeout=40),
+    )
+
+
+def slack_client(
+    settings: Settings, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """The bot's Web API client (the playground points the base URL at the emulator)."""
+    assert settings.slack_bot_token is not None
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        # slack_sdk joins method names onto the base URL: it must end with a slash.
+        base_url=settings.slack_api_base_url.rstrip("/") + "/",
+        session=session,
     )
 
 
@@ -133,6 +150,18 @@ async def running(
             senders[(Audience.CUSTOMER, Platform.TELEGRAM)] = TelegramSender(
                 telegram, uow_factory, files, signer, renderer
             )
+        slack: AsyncWebClient | None = None
+        if settings.slack_bot_token is not None:
+            # One connection pool for every Web API call and file upload of the process.
+            session = await stack.enter_async_context(aiohttp.ClientSession())
+            slack = slack_client(settings, session)
+            if not settings.slack_support_channel:
+                log.error("SLACK_SUPPORT_CHANNEL is not set: the desk's messages wait for it")
+            # Registered even without a channel: its messages then wait (RetryLater) instead
+            # of being given up for want of a sender.
+            senders[(Audience.AGENTS, Platform.SLACK)] = SlackDeskSender(
+                slack, uow_factory, files, settings.slack_support_channel or ""
+            )
         deps = Deps(
             uow_factory=uow_factory,
             ctx=ctx,
@@ -148,6 +177,7 @@ async def running(
         uow_factory.on_outbox_commit = worker.wake
         inbox = InboxProcessor(uow_factory, handlers, clock, album_quiet=album_quiet)
         runtime = Runtime(settings, database, uow_factory, files, conversations, worker, inbox)
+        runtime.slack = slack
         if telegram is not None:
             handlers[Platform.TELEGRAM] = TelegramInbox(
                 telegram, conversations, signer, fetcher, uow_factory
