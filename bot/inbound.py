@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.flows.state import BotUnitOfWork, BotUnitOfWorkFactory
@@ -53,7 +53,9 @@ class InboxProcessor:
         *,
         album_quiet: float = 0.8,
         concurrency: int = 16,
-        max_attempts: int = 5,
+        max_attempts: int = 12,
+        retry_base: float = 1.0,
+        retry_max: float = 300.0,
         batch: int = 500,
         poll_interval: float = 1.0,
     ) -> None:
@@ -63,6 +65,11 @@ class InboxProcessor:
         self._album_quiet = timedelta(seconds=album_quiet)
         self._gate = asyncio.Semaphore(concurrency)
         self._max_attempts = max_attempts
+        self._retry_base = retry_base
+        self._retry_max = retry_max
+        # A chat whose head event failed waits before the next try (in memory: after a
+        # restart everything is tried at once, which is what a restart is for).
+        self._not_before: dict[str, datetime] = {}
         self._batch = batch
         self._poll_interval = poll_interval
         self._busy: set[str] = set()  # chat keys being handled right now
@@ -85,9 +92,12 @@ class InboxProcessor:
             routing = handler.route(event)
             by_chat.setdefault(routing.chat_key, []).append((event, routing))
         started = 0
+        now = self._clock.now()
         for chat_key, events in by_chat.items():
             if chat_key in self._busy:
                 continue  # its task will look again when it is done
+            if self._not_before.get(chat_key, now) > now:
+                continue  # backing off after a failure
             self._busy.add(chat_key)
             task = asyncio.create_task(self._chat(chat_key, events))
             self._tasks.add(task)
@@ -114,14 +124,14 @@ class InboxProcessor:
         try:
             async with self._gate:
                 for piece in _pieces(events):
-                    if not await self._piece(piece):
+                    if not await self._piece(chat_key, piece):
                         break  # keep this chat's order: the rest waits for the next pass
         finally:
             self._busy.discard(chat_key)
             if self._tasks:
                 self._wake.set()  # more may have arrived for this chat meanwhile
 
-    async def _piece(self, piece: list[tuple[InboxEvent, Routing]]) -> bool:
+    async def _piece(self, chat_key: str, piece: list[tuple[InboxEvent, Routing]]) -> bool:
         events = [event for event, _ in piece]
         if piece[0][1].group is not None:
             newest = max(event.received_at for event in events)
@@ -139,13 +149,20 @@ class InboxProcessor:
         try:
             await handler.handle(events, done)
         except Exception as exc:
-            return await self._failed(events, exc)
+            return await self._failed(chat_key, events, exc)
+        self._not_before.pop(chat_key, None)
         self.processed += len(events)
         return True
 
-    async def _failed(self, events: list[InboxEvent], exc: Exception) -> bool:
+    async def _failed(self, chat_key: str, events: list[InboxEvent], exc: Exception) -> bool:
         log.exception("handling inbox event %s failed", events[0].event_id, exc_info=exc)
-        give_up = events[0].attempts + 1 >= self._max_attempts
+        attempts = events[0].attempts + 1
+        give_up = attempts >= self._max_attempts
+        if give_up:
+            self._not_before.pop(chat_key, None)
+        else:
+            wait = min(self._retry_max, self._retry_base * 2 ** (attempts - 1))
+            self._not_before[chat_key] = self._clock.now() + timedelta(seconds=wait)
         async with self._uow_factory() as uow:
             for event in events:
                 event.attempts += 1
