@@ -34,7 +34,9 @@ from bot.inbound import InboundHandlers, InboxProcessor
 from bot.mail import mailer_from_settings
 from bot.pushes import PushRenderer
 from bot.settings import Settings
+from bot.slack import SlackInbound, run_socket_mode, slack_inbound
 from bot.telegram import TelegramInbox
+from bot.web import serving, web_app
 from bot.worker import DeliveryWorker
 from core.context import Context, EngineConfig, SystemClock, SystemSecrets
 from core.delivery import SenderKey
@@ -60,6 +62,7 @@ class Runtime:
     telegram: Bot | None = None
     poller: TelegramPoller | None = None
     slack: AsyncWebClient | None = None
+    slack_inbound: SlackInbound | None = None  # agents acting in the support channel
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
@@ -108,6 +111,35 @@ def slack_client(
     )
 
 
+def _slack_inbound(
+    settings: Settings,
+    slack: AsyncWebClient,
+    session: aiohttp.ClientSession,
+    deps: Deps,
+    inbox: InboxProcessor,
+) -> SlackInbound | None:
+    """Agents' actions in the support channel, if Slack can tell us about them."""
+    if not settings.slack_support_channel:
+        return None  # already logged: the desk has no channel to listen to
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        log.error(
+            "Slack events cannot be received: set SLACK_APP_TOKEN (Socket Mode) or "
+            "SLACK_SIGNING_SECRET (HTTP events at /slack/events); until then agents' "
+            "replies and clicks go nowhere"
+        )
+        return None
+    return slack_inbound(
+        settings,
+        slack,
+        session,
+        uow_factory=deps.uow_factory,
+        ctx=deps.ctx,
+        file_store=deps.file_store,
+        on_new=inbox.wake,
+        max_file_bytes=deps.limits.max_attachment_bytes,
+    )
+
+
 @contextlib.asynccontextmanager
 async def running(
     settings: Settings,
@@ -151,6 +183,7 @@ async def running(
                 telegram, uow_factory, files, signer, renderer
             )
         slack: AsyncWebClient | None = None
+        session: aiohttp.ClientSession | None = None
         if settings.slack_bot_token is not None:
             # One connection pool for every Web API call and file upload of the process.
             session = await stack.enter_async_context(aiohttp.ClientSession())
@@ -178,6 +211,15 @@ async def running(
         inbox = InboxProcessor(uow_factory, handlers, clock, album_quiet=album_quiet)
         runtime = Runtime(settings, database, uow_factory, files, conversations, worker, inbox)
         runtime.slack = slack
+        if slack is not None and session is not None:
+            runtime.slack_inbound = _slack_inbound(settings, slack, session, deps, inbox)
+        if runtime.slack_inbound is not None:
+            handlers[Platform.SLACK] = runtime.slack_inbound.inbox
+            if settings.slack_app_token is None:
+                # HTTP events: listening before any task starts, so a port in use fails the
+                # start cleanly.
+                app = web_app(slack=runtime.slack_inbound.app)
+                await stack.enter_async_context(serving(app, settings.host, settings.port))
         if telegram is not None:
             handlers[Platform.TELEGRAM] = TelegramInbox(
                 telegram, conversations, signer, fetcher, uow_factory
@@ -194,6 +236,9 @@ async def running(
 
         start(worker.run(stop))
         start(inbox.run(stop))
+        if runtime.slack_inbound is not None and settings.slack_app_token is not None:
+            token = settings.slack_app_token.get_secret_value()
+            start(run_socket_mode(runtime.slack_inbound.app, token, stop))
         if runtime.poller is not None:
             start(runtime.poller.run(stop))
         try:
