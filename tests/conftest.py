@@ -6,11 +6,20 @@ When SUPPORTBOT_REQUIRE_SERVICES=1 (set by .ci/run) it fails instead: CI must ru
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
+import sqlite3
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from storage.db import open_database
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -57,3 +66,32 @@ def postgres_url() -> str:
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     return _need("Redis", REDIS_URL, 6379)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated to head once per session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a sync fixture running async migrations
+        pool.submit(asyncio.run, upgrade(f"sqlite+aiosqlite:///{path}")).result()
+    return path
+
+
+@pytest.fixture
+async def sqlite_uow_factory(
+    sqlite_template: Path, tmp_path: Path
+) -> AsyncIterator[SqlUnitOfWorkFactory]:
+    """A fresh migrated SQLite file for one test (a copy takes a millisecond, migrating 0.1 s)."""
+    path = tmp_path / "supportbot.db"
+    # The backup API copies a consistent image whatever is left in the template's WAL.
+    source, target = sqlite3.connect(sqlite_template), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    database = await open_database(f"sqlite+aiosqlite:///{path}")
+    try:
+        yield SqlUnitOfWorkFactory(database.sessionmaker)
+    finally:
+        await database.dispose()

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -55,27 +54,7 @@ def sqlite_url(path: Path) -> str:
 # --- SQLite ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-    run_in_thread(lambda: upgrade(sqlite_url(path)))
-    return path
-
-
-@pytest.fixture
-async def sqlite_uow_factory(
-    sqlite_template: Path, tmp_path: Path
-) -> AsyncIterator[SqlUnitOfWorkFactory]:
-    path = tmp_path / "supportbot.db"
-    # The backup API copies a consistent image whatever is left in the template's WAL.
-    source, target = sqlite3.connect(sqlite_template), sqlite3.connect(path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    async with _factory(sqlite_url(path)) as factory:
-        yield factory
+# sqlite_template and sqlite_uow_factory: tests/conftest.py
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------

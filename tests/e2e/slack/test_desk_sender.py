@@ -4,11 +4,8 @@ we look at #support the way an agent would."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import sqlite3
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -68,9 +65,7 @@ from core.model import (
 )
 from core.ports import Sender
 from core.services import attachments, conversation, support_tokens, tickets, workflow
-from storage.db import open_database
 from storage.files import LocalFileStore
-from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 9:00 in Warsaw
@@ -107,28 +102,9 @@ async def emu() -> AsyncIterator[SlackEmulator]:
         yield emulator
 
 
-@pytest.fixture(scope="module")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("slack-desk-sqlite") / "template.db"
-    with ThreadPoolExecutor(max_workers=1) as pool:  # sync fixture, async migration
-        pool.submit(asyncio.run, upgrade(f"sqlite+aiosqlite:///{path}")).result()
-    return path
-
-
 @pytest.fixture
-async def uow_factory(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[SqlUnitOfWorkFactory]:
-    path = tmp_path / "supportbot.db"
-    source, target = sqlite3.connect(sqlite_template), sqlite3.connect(path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    database = await open_database(f"sqlite+aiosqlite:///{path}")
-    try:
-        yield SqlUnitOfWorkFactory(database.sessionmaker)
-    finally:
-        await database.dispose()
+def uow_factory(sqlite_uow_factory: SqlUnitOfWorkFactory) -> SqlUnitOfWorkFactory:
+    return sqlite_uow_factory
 
 
 @dataclass

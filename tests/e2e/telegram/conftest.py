@@ -4,9 +4,7 @@ customer, real SQLite storage (built by the migrations) and a LocalFileStore."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +15,7 @@ from telegram import Bot, Update
 from adapters.telegram.callbacks import CallbackSigner
 from adapters.telegram.emulator import SimUser, TelegramEmulator
 from core.model import ChatIdentity, CustomerUser, Platform, Ticket, TicketEntry
-from storage.db import open_database
 from storage.files import LocalFileStore
-from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders as make
 
@@ -69,29 +65,9 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 # --- storage ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database, built once; each test gets a copy (a millisecond, not 0.1 s)."""
-    path = tmp_path_factory.mktemp("telegram-sqlite") / "template.db"
-    with ThreadPoolExecutor(max_workers=1) as pool:  # sync fixture, async migration
-        pool.submit(asyncio.run, upgrade(f"sqlite+aiosqlite:///{path}")).result()
-    return path
-
-
 @pytest.fixture
-async def uow_factory(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[SqlUnitOfWorkFactory]:
-    path = tmp_path / "supportbot.db"
-    source, target = sqlite3.connect(sqlite_template), sqlite3.connect(path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    database = await open_database(f"sqlite+aiosqlite:///{path}")
-    try:
-        yield SqlUnitOfWorkFactory(database.sessionmaker)
-    finally:
-        await database.dispose()
+def uow_factory(sqlite_uow_factory: SqlUnitOfWorkFactory) -> SqlUnitOfWorkFactory:
+    return sqlite_uow_factory
 
 
 @dataclass
