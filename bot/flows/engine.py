@@ -57,6 +57,11 @@ class FlowLimits:
     max_attachment_bytes: int = 25 * 1024 * 1024
     idle_minutes: int = 30  # a flow left alone longer than this is dropped, with a note
 
+    @property
+    def max_attachment_mb(self) -> int:
+        """The size limit as people are told it."""
+        return self.max_attachment_bytes // 2**20
+
 
 class StartLinks(Protocol):
     """How a person opens the bot with a payload (Telegram: https://t.me/<bot>?start=<payload>)."""

@@ -37,7 +37,7 @@ async def take_file(s: Session, item: IncomingFile, already: int) -> StoredData 
         s.say(refused.reason, params={**refused.params, "name": name})
         return None
     except FileTooLarge:
-        s.say("report-file-too-big", name=name, mb=limits.max_attachment_bytes // 2**20)
+        s.say("report-file-too-big", name=name, mb=limits.max_attachment_mb)
         return None
     return {
         "key": fetched.stored.key,

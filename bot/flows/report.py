@@ -130,7 +130,7 @@ async def ask_files(s: Session) -> str | None:
     s.say(
         "report-ask-files",
         max=limits.max_attachments,
-        mb=limits.max_attachment_bytes // (1024 * 1024),
+        mb=limits.max_attachment_mb,
         buttons=_files_keyboard(s),
     )
     return None

@@ -52,7 +52,7 @@ async def ask_text(s: Session) -> str | None:
     s.say(
         "su-message-ask-text",
         max=limits.max_attachments,
-        mb=limits.max_attachment_bytes // 2**20,
+        mb=limits.max_attachment_mb,
         buttons=keyboard(s.nav_row()),
     )
     return None
