@@ -20,6 +20,7 @@ READ ONLY transactions on PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def create_engine(
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, foreign_keys=foreign_keys, echo=echo)
-    return _create_async_engine(
+    engine = _create_async_engine(
         parsed,
         echo=echo,
         pool_size=pool_size,
@@ -83,7 +84,36 @@ def create_engine(
         pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "supportbot"}},
+        json_serializer=_json_without_nul,
     )
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
+    def _without_nul(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> tuple[str, Any]:
+        # PostgreSQL text refuses NUL; whatever a person typed must not fail the write.
+        return statement, _scrub(parameters)
+
+    return engine
+
+
+def _json_without_nul(value: Any) -> str:
+    """JSON for jsonb, which refuses the NUL character anywhere: a payload holding one (a
+    forged update, a strange file name) would otherwise fail to record, and be retried for
+    ever. NUL becomes U+FFFD, the replacement character."""
+    return json.dumps(_scrub(value))
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_scrub(v) for v in value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
 
 
 def _sqlite_engine(url: URL, *, foreign_keys: bool, echo: bool) -> AsyncEngine:

@@ -20,6 +20,7 @@ from core.ports import (
     OutboxRepository,
     ProductRepository,
     RegistrationRepository,
+    SlaMarkRepository,
     SupportTokenRepository,
     TicketRepository,
     UnitOfWork,
@@ -44,6 +45,7 @@ from storage.repositories import (
     SqlUserRepository,
 )
 from storage.repositories.conversations import SqlConversationRepository
+from storage.repositories.sla import SqlSlaMarkRepository
 
 
 class SqlUnitOfWork:
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
     support_tokens: SupportTokenRepository
     outbox: OutboxRepository
     inbox: InboxRepository
+    sla_marks: SlaMarkRepository
     conversations: SqlConversationRepository  # the bot's, beyond the core's ports
 
     def __init__(
@@ -106,6 +109,7 @@ class SqlUnitOfWork:
         self.support_tokens = SqlSupportTokenRepository(session)
         self.outbox = self._outbox = SqlOutboxRepository(session)
         self.inbox = SqlInboxRepository(session)
+        self.sla_marks = SqlSlaMarkRepository(session)
         self.conversations = SqlConversationRepository(session)
         return self
 

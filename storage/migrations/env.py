@@ -12,7 +12,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import DEFAULT_URL, create_engine
-from storage.tables import Base
+from storage.tables import Base, compared_on
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +31,7 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=compared_on(connection.dialect.name),
     )
 
 

@@ -59,8 +59,14 @@ class SqlRepository(Generic[E]):
         return None if row is None else self.mapper.entity_from(row)
 
     async def _all(
-        self, *where: ColumnElement[bool], order_by: Sequence[Any] = (), limit: int | None = None
+        self,
+        *where: ColumnElement[bool],
+        order_by: Sequence[Any] = (),
+        limit: int | None = None,
+        skip: int = 0,
     ) -> Sequence[E]:
         statement = select(*self.mapper.columns).where(*where).order_by(*order_by).limit(limit)
+        if skip:
+            statement = statement.offset(skip)
         rows = (await self._session.execute(statement)).all()
         return [self.mapper.entity_from(row) for row in rows]

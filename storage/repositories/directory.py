@@ -148,6 +148,16 @@ class SqlAgentRepository(SqlRepository[Agent]):
     async def add(self, agent: Agent) -> None:
         await self._insert(agent)
 
+    async def add_if_new(self, agent: Agent) -> bool:
+        # As the inbox does: a concurrent duplicate waits for the first commit, inserts nothing.
+        statement = (
+            self._insert_on_conflict(AgentRow)
+            .values(self.mapper.values(agent))
+            .on_conflict_do_nothing(index_elements=[AgentRow.slack_user_id])
+            .returning(AgentRow.id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
     async def get(self, agent_id: uuid.UUID) -> Agent | None:
         return await self._get(agent_id)
 

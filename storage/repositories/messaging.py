@@ -81,6 +81,14 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
         )
         return (await self._session.execute(statement)).scalar_one()
 
+    async def pending_for_key(self, ordering_key: str) -> Sequence[OutboxMessage]:
+        return await self._all(
+            OutboxRow.ordering_key == ordering_key,
+            OutboxRow.delivered_at.is_(None),
+            OutboxRow.failed_at.is_(None),
+            order_by=[OutboxRow.seq],
+        )
+
 
 class SqlInboxRepository(SqlRepository[InboxEvent]):
     mapper = convert.INBOX
@@ -100,12 +108,24 @@ class SqlInboxRepository(SqlRepository[InboxEvent]):
     async def get(self, event_id: uuid.UUID) -> InboxEvent | None:
         return await self._get(event_id)
 
-    async def unprocessed(self, limit: int) -> Sequence[InboxEvent]:
+    async def unprocessed(self, limit: int, skip: int = 0) -> Sequence[InboxEvent]:
         return await self._all(
             InboxRow.processed_at.is_(None),
             order_by=[InboxRow.received_at, InboxRow.seq],
             limit=limit,
+            skip=skip,
         )
 
     async def update(self, event: InboxEvent) -> None:
         await self._update(event.id, event)
+
+    async def finish(self, event: InboxEvent) -> bool:
+        # One conditional UPDATE: PostgreSQL makes a concurrent one wait for the row lock and
+        # re-check the condition after the first commits; SQLite serialises writers.
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(InboxRow.id == event.id, InboxRow.processed_at.is_(None))
+            .values(self.mapper.values(event))
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))

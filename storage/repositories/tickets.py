@@ -213,6 +213,11 @@ class SqlMessageRefRepository(SqlRepository[MessageRef]):
     async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]:
         return await self._all(MessageRefRow.entry_id == entry_id, order_by=[MessageRefRow.seq])
 
+    async def set_shown(self, ref_id: uuid.UUID, shown: str) -> None:
+        await self._session.execute(
+            update(MessageRefRow).where(MessageRefRow.id == ref_id).values(shown=shown)
+        )
+
 
 class SqlAttachmentRepository(SqlRepository[Attachment]):
     mapper = convert.ATTACHMENT

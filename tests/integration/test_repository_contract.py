@@ -6,6 +6,7 @@ against the in-memory fakes by giving it a `uow_factory` that makes them.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -31,6 +32,8 @@ from core.model import (
     Registration,
     Role,
     Side,
+    SlaMark,
+    SlaMarkKind,
     SupportToken,
     TicketStatus,
     TicketType,
@@ -282,6 +285,26 @@ async def test_agents_by_slack_id_and_active(uow_factory: UnitOfWorkFactory) -> 
         assert await uow.agents.list(active_only=False) == [ala, ola]
 
 
+async def test_an_agent_first_seen_twice_at_once_is_added_once(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """A member's first replies in two threads arrive together: both add, one agent results."""
+
+    async def first_sighting(name: str) -> tuple[bool, uuid.UUID]:
+        async with uow_factory() as uow:
+            added = await uow.agents.add_if_new(make.agent(display_name=name, slack_user_id="UX"))
+            found = await uow.agents.get_by_slack_id("UX")
+            await uow.commit()
+        assert found is not None
+        return added, found.id
+
+    (a_added, a_id), (b_added, b_id) = await asyncio.gather(
+        first_sighting("Ala"), first_sighting("Ala K.")
+    )
+    assert sorted([a_added, b_added]) == [False, True]
+    assert a_id == b_id
+
+
 # --- tickets --------------------------------------------------------------------------------
 
 
@@ -522,6 +545,55 @@ async def test_count_by_status_counts_all_tickets_archived_too(
     assert set(counts) <= set(TicketStatus)
 
 
+async def test_sla_marks_are_recorded_once_per_ticket_kind_and_due_time(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        reporter = await make.add_customer(uow)
+        first, second = make.ticket(1, reporter), make.ticket(2, reporter)
+        for ticket in (first, second):
+            await uow.tickets.add(ticket)
+        await uow.commit()
+    reminded = SlaMark(first.id, SlaMarkKind.REMINDED, minutes(60), minutes(45))
+    async with uow_factory() as uow:
+        assert await uow.sla_marks.add_if_new(reminded) is True
+        # The same deadline again, even marked later: nothing new.
+        assert await uow.sla_marks.add_if_new(replace(reminded, marked_at=minutes(50))) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.sla_marks.add_if_new(replace(reminded, marked_at=minutes(55))) is False
+        breached = SlaMark(first.id, SlaMarkKind.BREACHED, minutes(60), minutes(61))
+        moved = SlaMark(first.id, SlaMarkKind.REMINDED, minutes(120), minutes(100))
+        other = SlaMark(second.id, SlaMarkKind.REMINDED, minutes(60), minutes(45))
+        for mark in (breached, moved, other):
+            assert await uow.sla_marks.add_if_new(mark) is True
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        mine = await uow.sla_marks.list_for_tickets([first.id])
+        both = await uow.sla_marks.list_for_tickets([first.id, second.id])
+        none = await uow.sla_marks.list_for_tickets([])
+    assert [(m.kind, m.due_at) for m in mine] == [
+        (SlaMarkKind.BREACHED, minutes(60)),
+        (SlaMarkKind.REMINDED, minutes(60)),
+        (SlaMarkKind.REMINDED, minutes(120)),
+    ]
+    assert mine[1] == reminded  # the first marking's time is kept
+    assert len(both) == 4
+    assert none == []
+
+
+async def test_an_uncommitted_sla_mark_is_rolled_back(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        ticket = make.ticket(1, await make.add_customer(uow))
+        await uow.tickets.add(ticket)
+        await uow.commit()
+    mark = SlaMark(ticket.id, SlaMarkKind.BREACHED, minutes(60), minutes(61))
+    async with uow_factory() as uow:
+        assert await uow.sla_marks.add_if_new(mark) is True
+    async with uow_factory() as uow:
+        assert await uow.sla_marks.add_if_new(mark) is True
+
+
 # --- entries --------------------------------------------------------------------------------
 
 
@@ -640,6 +712,13 @@ async def test_message_refs_lookup_and_anchor_first(uow_factory: UnitOfWorkFacto
         assert await uow.refs.for_ticket(ticket.id, Platform.SLACK) == [anchor, on_slack]
         assert await uow.refs.for_ticket(ticket.id, Platform.TELEGRAM) == [on_telegram]
         assert await uow.refs.for_entry(reply.id) == [on_slack, on_telegram]
+        assert anchor.shown is None
+        await uow.refs.set_shown(anchor.id, "a" * 64)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        [shown, _] = await uow.refs.for_ticket(ticket.id, Platform.SLACK)
+        assert (shown.id, shown.shown) == (anchor.id, "a" * 64)
 
 
 async def test_attachments_by_ticket_and_entry(uow_factory: UnitOfWorkFactory) -> None:
@@ -913,3 +992,35 @@ async def test_inbox_records_each_event_once(uow_factory: UnitOfWorkFactory) -> 
     async with uow_factory() as uow:
         assert await uow.inbox.get(slack.id) == slack
         assert await uow.inbox.unprocessed(10) == [first]
+
+
+async def test_inbox_finish_marks_an_event_processed_only_once(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    event = InboxEvent(Platform.TELEGRAM, "7", {"update_id": 7}, received_at=T0)
+    async with uow_factory() as uow:
+        await uow.inbox.add_if_new(event)
+        await uow.commit()
+    done = replace(event, processed_at=minutes(1), attempts=1)
+    async with uow_factory() as uow:
+        assert await uow.inbox.finish(done) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.inbox.finish(replace(event, processed_at=minutes(2))) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.inbox.get(event.id) == done
+
+
+async def test_outbox_pending_for_key_lists_a_keys_open_messages_in_order(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    first, other, second = (make.outbox_message(c) for c in ("A", "B", "A"))
+    gone = make.outbox_message("A", failed_at=T0)
+    async with uow_factory() as uow:
+        for message in (first, other, gone, second):
+            await uow.outbox.add(message)
+        await uow.commit()
+    async with uow_factory() as uow:
+        found = await uow.outbox.pending_for_key(first.ordering_key)
+    assert [m.id for m in found] == [first.id, second.id]
