@@ -394,6 +394,7 @@ class ListTickets:
     priority: Priority | None = None
     before_number: int | None = None
     limit: int = 10
+    sla_due_before: datetime | None = None  # the desk's "breaching" list
 
 
 @dataclass(frozen=True)
@@ -413,3 +414,12 @@ class FindTicket:
 @dataclass(frozen=True)
 class TicketStats:
     actor: AgentActor
+
+
+@dataclass(frozen=True)
+class DeskStatsQuery:
+    """The desk's statistics over the last `days` days; `timezone` cuts the chart's days."""
+
+    actor: AgentActor
+    days: int = 7
+    timezone: str = "UTC"

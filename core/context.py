@@ -28,6 +28,7 @@ class EngineConfig:
     languages: frozenset[str] = frozenset({"en", "pl", "it", "ro"})
     max_subject_chars: int = 200
     max_text_chars: int = 20_000
+    max_tickets_per_hour: int = 20  # per person; 0: no limit
 
 
 class SystemClock:

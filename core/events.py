@@ -221,6 +221,32 @@ class AttachmentAdded(TicketEvent):
     entry_id: uuid.UUID | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class SlaReminderDue(TicketEvent):
+    """The SLA breaches soon: said in the thread, to the assignee (the desk's only)."""
+
+    event_type: ClassVar[str] = "ticket.sla_reminder"
+    sla_due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlaBreached(TicketEvent):
+    """The SLA due time passed with the ticket still support's to move."""
+
+    event_type: ClassVar[str] = "ticket.sla_breached"
+    sla_due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerUnreachable(TicketEvent):
+    """The outbox gave up on a message for the customer (core.giving_up): agents are told why,
+    and whether it went to the customer's e-mail address instead."""
+
+    event_type: ClassVar[str] = "ticket.customer_unreachable"
+    why: str  # core.delivery BLOCKED, CHAT_GONE or EXHAUSTED
+    by_email: bool = False
+
+
 EVENT_TYPES: typing.Mapping[str, type[Event]] = {
     cls.event_type: cls
     for cls in (
@@ -246,6 +272,9 @@ EVENT_TYPES: typing.Mapping[str, type[Event]] = {
         SupportTokenAttached,
         SupportTokenRevoked,
         AttachmentAdded,
+        SlaReminderDue,
+        SlaBreached,
+        CustomerUnreachable,
     )
 }
 
@@ -299,12 +328,15 @@ __all__ = [
     "AuthorizationRequested",
     "CustomerMessageAdded",
     "CustomerMessageEdited",
+    "CustomerUnreachable",
     "Event",
     "ExpectedCloseSet",
     "ExtraMessageReceived",
     "InfoRequested",
     "NoteAdded",
     "PriorityChanged",
+    "SlaBreached",
+    "SlaReminderDue",
     "StatusChanged",
     "SupportTokenAttached",
     "SupportTokenRevoked",

@@ -245,6 +245,9 @@ class MessageRef:
     ticket_id: uuid.UUID
     entry_id: uuid.UUID | None = None
     id: uuid.UUID = field(default_factory=new_id)
+    # A digest of what the message shows now (the Slack parent's card): an update that would
+    # show the same is skipped, which spares the platform's edit budget.
+    shown: str | None = None
 
 
 @dataclass
@@ -342,6 +345,26 @@ class OutboxMessage:
         if self.audience is Audience.AGENTS:
             return f"agents:{self.ticket_id}"
         return f"{self.audience}:{self.platform or ''}:{self.chat_id}"
+
+
+class SlaMarkKind(StrEnum):
+    REMINDED = "reminded"  # the thread was told the SLA is about to breach
+    BREACHED = "breached"  # the SLA breached (the card shows it)
+
+
+@dataclass
+class SlaMark:
+    """That one SLA due time of a ticket was reminded of, or breached: recorded once.
+
+    Keyed by (ticket, kind, due time): a due time that moves (priority, a pause, a reopen)
+    is a new deadline and may be reminded of again; the same one never twice, whichever
+    process sees it first.
+    """
+
+    ticket_id: uuid.UUID
+    kind: SlaMarkKind
+    due_at: datetime
+    marked_at: datetime
 
 
 @dataclass

@@ -61,6 +61,9 @@ ROUTES: Mapping[type[ev.Event], frozenset[Target]] = {
     ev.SupportTokenAttached: _AGENTS,
     ev.SupportTokenRevoked: _AGENTS,
     ev.AttachmentAdded: _AGENTS,  # an agent's file goes the other way: see `targets`
+    ev.SlaReminderDue: _AGENTS,
+    ev.SlaBreached: _AGENTS,
+    ev.CustomerUnreachable: _AGENTS,  # written by core.giving_up, not published
 }
 
 

@@ -33,6 +33,7 @@ from core.model import (
     Registration,
     Role,
     Side,
+    SlaMark,
     SupportToken,
     Ticket,
     TicketEntry,
@@ -124,6 +125,11 @@ class IdentityRepository(Protocol):
 
 class AgentRepository(Protocol):
     async def add(self, agent: Agent) -> None: ...
+    async def add_if_new(self, agent: Agent) -> bool:
+        """Add unless an agent with this Slack user id exists (a concurrent first sighting
+        included); False when one did."""
+        ...
+
     async def get(self, agent_id: uuid.UUID) -> Agent | None: ...
     async def get_by_slack_id(self, slack_user_id: str) -> Agent | None: ...
     async def list(self, active_only: bool = True) -> Sequence[Agent]: ...
@@ -186,6 +192,9 @@ class MessageRefRepository(Protocol):
         ...
 
     async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]: ...
+    async def set_shown(self, ref_id: uuid.UUID, shown: str) -> None:
+        """Record what the referenced message shows now (MessageRef.shown)."""
+        ...
 
 
 class AttachmentRepository(Protocol):
@@ -233,6 +242,9 @@ class OutboxRepository(Protocol):
     async def update(self, message: OutboxMessage) -> None: ...
     async def get(self, message_id: uuid.UUID) -> OutboxMessage | None: ...
     async def pending_count(self) -> int: ...
+    async def pending_for_key(self, ordering_key: str) -> Sequence[OutboxMessage]:
+        """Undelivered, not given-up messages of one ordering key, oldest first."""
+        ...
 
 
 class InboxRepository(Protocol):
@@ -241,8 +253,28 @@ class InboxRepository(Protocol):
         ...
 
     async def get(self, event_id: uuid.UUID) -> InboxEvent | None: ...
-    async def unprocessed(self, limit: int) -> Sequence[InboxEvent]: ...
+    async def unprocessed(self, limit: int, skip: int = 0) -> Sequence[InboxEvent]:
+        """The oldest `limit` unprocessed events after the first `skip` of them."""
+        ...
+
     async def update(self, event: InboxEvent) -> None: ...
+    async def finish(self, event: InboxEvent) -> bool:
+        """Store the event as processed, unless it already is (another handler, in this
+        process or another, finished it first): False then, and nothing is written. A
+        concurrent finisher waits for the first one's transaction and then finds it done."""
+        ...
+
+
+class SlaMarkRepository(Protocol):
+    async def add_if_new(self, mark: SlaMark) -> bool:
+        """Record the mark; False when (ticket, kind, due time) was recorded already (by this
+        or another process: the second writer waits for the first's commit, then adds nothing).
+        """
+        ...
+
+    async def list_for_tickets(self, ticket_ids: Sequence[uuid.UUID]) -> Sequence[SlaMark]:
+        """Every mark of these tickets, oldest due time first."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -262,6 +294,7 @@ class UnitOfWork(Protocol):
     support_tokens: SupportTokenRepository
     outbox: OutboxRepository
     inbox: InboxRepository
+    sla_marks: SlaMarkRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -351,6 +384,7 @@ __all__ = [
     "Scope",
     "SecretSource",
     "Sender",
+    "SlaMarkRepository",
     "StoredFile",
     "SupportTokenRepository",
     "TicketPage",

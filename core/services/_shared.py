@@ -17,6 +17,8 @@ from core.model import (
     Company,
     EntryKind,
     Side,
+    SlaMark,
+    SlaMarkKind,
     Ticket,
     TicketEntry,
     TicketStatus,
@@ -66,8 +68,12 @@ async def load_company(uow: UnitOfWork, company_id: uuid.UUID) -> Company:
     return company
 
 
+_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
 def clean_text(text: str | None, limit: int, empty_code: str = "text-empty") -> str:
-    cleaned = (text or "").strip()
+    # Control characters mean nothing in a message, and PostgreSQL refuses NUL outright.
+    cleaned = (text or "").translate(_CONTROLS).strip()
     if not cleaned:
         raise ValidationError(empty_code)
     if len(cleaned) > limit:
@@ -121,6 +127,12 @@ async def move(
     ticket.status = target
     ticket.updated_at = now
     _stamp(ticket, source, target, now, text)
+    clock_stops = target is S.WAITING_CUSTOMER or not target.is_active
+    if clock_stops and ticket.sla_due_at is not None and now >= ticket.sla_due_at:
+        # The clock stops here: a breach the watcher had not marked yet is kept,
+        # so the statistics' SLA hit rate does not depend on the watcher's timing.
+        late = SlaMark(ticket.id, SlaMarkKind.BREACHED, ticket.sla_due_at, now)
+        await uow.sla_marks.add_if_new(late)
     sla_clock.follow(ticket, await load_company(uow, ticket.company_id), source, target, now)
     return _event_for(ticket, source, target, who, text)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import policy
-from core.commands import FindTicket, ListTickets, ShowTicket, TicketStats
+from core import policy, stats
+from core.commands import DeskStatsQuery, FindTicket, ListTickets, ShowTicket, TicketStats
 from core.context import Context
 from core.errors import NotFound
 from core.model import (
@@ -131,6 +132,7 @@ def _query_for(who: Who, cmd: ListTickets) -> TicketQuery:
         created_from=cmd.created_from,
         created_to=cmd.created_to,
         text=(cmd.text or "").strip() or None,
+        sla_due_before=cmd.sla_due_before,
         before_number=cmd.before_number,
         limit=max(1, min(cmd.limit, MAX_PAGE)),
     )
@@ -160,3 +162,36 @@ async def _handlers(uow: UnitOfWork, ticket: Ticket, entries: Sequence[TicketEnt
 
 def _side(who: Who) -> Side:
     return Side.CUSTOMER if isinstance(who, CustomerWho) else Side.SUPPORT
+
+
+async def desk_stats(cmd: DeskStatsQuery, uow: UnitOfWork, ctx: Context) -> stats.DeskStats:
+    """The desk's statistics over the last `cmd.days` days (agents only)."""
+    until = ctx.clock.now()
+    since = until - timedelta(days=cmd.days)
+    tickets: list[Ticket] = []
+    async with uow:
+        await load_agent(uow, cmd.actor)
+        cursor: int | None = None
+        while True:
+            page = await uow.tickets.list(
+                TicketQuery(
+                    scope=Scope.ANY,
+                    created_from=since,
+                    created_to=until,
+                    before_number=cursor,
+                    limit=500,
+                )
+            )
+            tickets.extend(page.tickets)
+            if page.next_before_number is None:
+                break
+            cursor = page.next_before_number
+        marks = await uow.sla_marks.list_for_tickets([t.id for t in tickets])
+    return stats.compute(tickets, marks, since, until, _zone(cmd.timezone))
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC

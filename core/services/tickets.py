@@ -4,6 +4,7 @@ the customer's own housekeeping: archive and rating."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from core import events as ev
 from core import policy
@@ -18,7 +19,7 @@ from core.commands import (
     UnarchiveTicket,
 )
 from core.context import Context
-from core.errors import InvalidTransition, NotFound, ValidationError
+from core.errors import InvalidTransition, LimitExceeded, NotFound, ValidationError
 from core.model import (
     Company,
     Plan,
@@ -30,7 +31,7 @@ from core.model import (
     TicketType,
 )
 from core.policy import CustomerWho
-from core.ports import UnitOfWork
+from core.ports import Scope, TicketQuery, UnitOfWork
 from core.services import sla_clock
 from core.services._shared import (
     clean_text,
@@ -63,6 +64,18 @@ def initial_priority(type_: TicketType, work_blocked: bool, plan: Plan) -> Prior
     return _LADDER[min(step, len(_LADDER) - 1)]
 
 
+async def _require_ticket_rate(uow: UnitOfWork, ctx: Context, who: CustomerWho) -> None:
+    """At most `max_tickets_per_hour` new tickets per person: a script, or a person pressing
+    on, cannot bury the desk (and every other customer's tickets) under new ones."""
+    cap = ctx.config.max_tickets_per_hour
+    if cap <= 0:
+        return
+    since = ctx.clock.now() - timedelta(hours=1)
+    query = TicketQuery(reporter_id=who.user.id, scope=Scope.ANY, created_from=since, limit=cap)
+    if len((await uow.tickets.list(query)).tickets) >= cap:
+        raise LimitExceeded("ticket-rate", limit=cap)
+
+
 async def open_ticket(cmd: OpenTicket, uow: UnitOfWork, ctx: Context) -> Ticket:
     """A customer reports a problem. A restricted reporter's ticket waits for a super user."""
     now, config = ctx.clock.now(), ctx.config
@@ -76,6 +89,7 @@ async def open_ticket(cmd: OpenTicket, uow: UnitOfWork, ctx: Context) -> Ticket:
                 if earlier.reporter_id != who.user.id:
                     raise NotFound("ticket-not-found")
                 return earlier
+        await _require_ticket_rate(uow, ctx, who)
         company = await load_company(uow, who.user.company_id)
         product = await _product(uow, company, cmd.product_id)
         restricted = who.user.role is Role.RESTRICTED

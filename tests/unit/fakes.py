@@ -38,6 +38,7 @@ from core.model import (
     Registration,
     Role,
     Side,
+    SlaMark,
     SupportToken,
     Ticket,
     TicketEntry,
@@ -278,6 +279,12 @@ class FakeAgents(_Repo):
     async def get_by_slack_id(self, slack_user_id: str) -> Agent | None:
         return _first(self._rows(), lambda a: a.slack_user_id == slack_user_id)
 
+    async def add_if_new(self, agent: Agent) -> bool:
+        if await self.get_by_slack_id(agent.slack_user_id) is not None:
+            return False
+        await self.add(agent)
+        return True
+
     async def list(self, active_only: bool = True) -> Sequence[Agent]:
         return sorted(
             _copies(a for a in self._rows() if a.active or not active_only),
@@ -402,6 +409,12 @@ class FakeRefs(_Repo):
     async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]:
         return _copies(r for r in self._rows() if r.entry_id == entry_id)
 
+    async def set_shown(self, ref_id: uuid.UUID, shown: str) -> None:
+        ref = await self.get(ref_id)
+        if ref is not None:
+            ref.shown = shown
+            await self.update(ref)
+
 
 class FakeAttachments(_Repo):
     table = "attachments"
@@ -465,6 +478,9 @@ class FakeOutbox(_Repo):
     async def pending_count(self) -> int:
         return len(self._open())
 
+    async def pending_for_key(self, ordering_key: str) -> Sequence[OutboxMessage]:
+        return _copies(m for m in self._open() if m.ordering_key == ordering_key)
+
 
 class FakeInbox(_Repo):
     table = "inbox"
@@ -476,9 +492,41 @@ class FakeInbox(_Repo):
         await super().add(event)
         return True
 
-    async def unprocessed(self, limit: int) -> Sequence[InboxEvent]:
+    async def unprocessed(self, limit: int, skip: int = 0) -> Sequence[InboxEvent]:
         waiting = [e for e in self._rows() if e.processed_at is None]
-        return _copies(sorted(waiting, key=lambda e: e.received_at)[:limit])
+        return _copies(sorted(waiting, key=lambda e: e.received_at)[skip : skip + limit])
+
+    async def finish(self, event: InboxEvent) -> bool:
+        stored = self._tx.get(self.table, event.id)
+        if stored is None or stored.processed_at is not None:
+            return False
+        self._tx.update(self.table, event)
+        return True
+
+
+class FakeSlaMarks:
+    """Marks have no id: kept in the transaction's own table keyed by a derived uuid."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @staticmethod
+    def _key(mark: SlaMark) -> uuid.UUID:
+        name = f"{mark.ticket_id}:{mark.kind}:{mark.due_at.timestamp()}"
+        return uuid.uuid5(uuid.NAMESPACE_URL, name)
+
+    async def add_if_new(self, mark: SlaMark) -> bool:
+        tx = self._uow.tx
+        key = self._key(mark)
+        if tx.get("sla_marks", key) is not None:
+            return False
+        tx.writes.setdefault("sla_marks", {})[key] = copy.deepcopy(mark)
+        return True
+
+    async def list_for_tickets(self, ticket_ids: Sequence[uuid.UUID]) -> Sequence[SlaMark]:
+        wanted = set(ticket_ids)
+        found = [m for m in self._uow.tx.rows("sla_marks") if m.ticket_id in wanted]
+        return _copies(sorted(found, key=lambda m: (m.due_at, m.kind)))
 
 
 class FakeUnitOfWork:
@@ -502,6 +550,7 @@ class FakeUnitOfWork:
         self.support_tokens: ports.SupportTokenRepository = FakeSupportTokens(self)
         self.outbox: ports.OutboxRepository = FakeOutbox(self)
         self.inbox: ports.InboxRepository = FakeInbox(self)
+        self.sla_marks: ports.SlaMarkRepository = FakeSlaMarks(self)
 
     @property
     def tx(self) -> _Tx:

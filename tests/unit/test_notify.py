@@ -49,6 +49,9 @@ EXPECTED = {
     "ticket.support_token_attached": {A},
     "ticket.support_token_revoked": {A},
     "ticket.attachment_added": {A},  # from a customer; an agent's goes to the customer
+    "ticket.sla_reminder": {A},
+    "ticket.sla_breached": {A},
+    "ticket.customer_unreachable": {A},
 }
 
 

@@ -671,6 +671,8 @@ def _values(hint: Any) -> list[Any]:
         return list(hint)
     if typing.get_origin(hint) is tuple:
         return [(uuid.UUID(int=8),)]
+    if hint is bool:
+        return [False, True]
     return [_SAMPLES[hint]]
 
 
