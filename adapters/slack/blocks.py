@@ -29,6 +29,7 @@ from core.model import AuthorKind, Plan, Priority, TicketStatus, TicketType
 __all__ = [
     "ACTION_ASSIGN_ME",
     "ACTION_CLOSE",
+    "ACTION_EXPECTED_CLOSE",
     "ACTION_PRIORITY",
     "ACTION_REOPEN",
     "ACTION_REQUEST_INFO",
@@ -46,12 +47,14 @@ __all__ = [
     "closed",
     "customer_message",
     "customer_message_edited",
+    "customer_unreachable",
     "event_line",
     "expected_close_set",
     "extra_message",
     "file_added",
     "file_missing",
     "info_requested",
+    "number_from_block_id",
     "opening",
     "option_value",
     "parse_option_value",
@@ -59,6 +62,8 @@ __all__ = [
     "rated",
     "reopened",
     "resolved",
+    "sla_breached",
+    "sla_reminder",
     "slack_date",
     "status_changed",
     "ticket_parent",
@@ -75,6 +80,7 @@ ACTION_REQUEST_INFO = "ticket_request_info"
 ACTION_RESOLVE = "ticket_resolve"
 ACTION_CLOSE = "ticket_close"
 ACTION_REOPEN = "ticket_reopen"
+ACTION_EXPECTED_CLOSE = "ticket_expected_close"
 
 STATUS_NAMES: Mapping[TicketStatus, str] = {
     TicketStatus.TO_AUTHORIZE: "To authorize",
@@ -129,6 +135,7 @@ class TicketCard:
     attachments: int = 0
     work_blocked: bool = False
     contact_phone: str | None = None
+    sla_breached: bool = False  # the running SLA's due time passed (core.services.sla_watch)
 
     @property
     def revision(self) -> str:
@@ -197,6 +204,8 @@ def _fields(card: TicketCard) -> list[tuple[str, str]]:
 def _sla(card: TicketCard) -> str:
     if card.status in _STOPPED:
         return "stopped"
+    if card.sla_due_at is not None and card.sla_breached:
+        return f"🚨 *breached* (was due {slack_date(card.sla_due_at)})"
     if card.sla_due_at is not None:
         return slack_date(card.sla_due_at)
     if card.status is TicketStatus.WAITING_CUSTOMER:
@@ -206,6 +215,8 @@ def _sla(card: TicketCard) -> str:
 
 def _notes(card: TicketCard) -> list[str]:
     notes = []
+    if card.sla_breached and card.sla_due_at is not None and card.status not in _STOPPED:
+        notes.append("🚨 SLA breached")
     if card.work_blocked:
         notes.append("⛔ the customer's work is blocked")
     if card.contact_phone:
@@ -222,6 +233,7 @@ def _actions(card: TicketCard) -> list[Block]:
             _priority_select(card),
             _button("Request info", ACTION_REQUEST_INFO, value),
             _button("Resolve", ACTION_RESOLVE, value, style="primary"),
+            _expected_close_picker(card),
         ]
     if card.status is TicketStatus.RESOLVED:
         return [_button("Reopen", ACTION_REOPEN, value), _button("Close", ACTION_CLOSE, value)]
@@ -255,6 +267,31 @@ def _priority_select(card: TicketCard) -> Block:
         [(p.value, f"{URGENCY_ICONS[p]} {PRIORITY_NAMES[p]}") for p in _PRIORITY_ORDER],
         card.priority.value,
     )
+
+
+def _expected_close_picker(card: TicketCard) -> Block:
+    """The date support expects to close the ticket; the customer is told (core.notify).
+
+    A datepicker's action carries no value of its own, so the ticket number comes from the
+    actions block's id (`ticket_actions:<number>:<revision>`).
+    """
+    picker: Block = {
+        "type": "datepicker",
+        "action_id": ACTION_EXPECTED_CLOSE,
+        "placeholder": _plain("Expected close"),
+    }
+    if card.expected_close is not None:
+        picker["initial_date"] = card.expected_close.isoformat()
+    return picker
+
+
+def number_from_block_id(block_id: str) -> int:
+    """The ticket number of a card's actions block id; ValueError for anything else."""
+    prefix, _, rest = block_id.partition(":")
+    number = rest.partition(":")[0]
+    if prefix != "ticket_actions" or not number.isdigit():
+        raise ValueError(f"not a ticket card's block: {block_id!r:.40}")
+    return int(number)
 
 
 def option_value(number: int, choice: str) -> str:
@@ -431,6 +468,23 @@ def token_revoked(code: str) -> str:
     return f"🚫 The customer revoked support access token `{escape(code)}`"
 
 
+_UNREACHABLE = {
+    "blocked": "the bot was blocked",
+    "chat_gone": "their chat no longer exists",
+    "exhausted": "the messenger kept failing, so delivery was given up",
+}
+
+
+def customer_unreachable(why: str, by_email: bool) -> str:
+    reason = _UNREACHABLE.get(why, "delivery failed")
+    then = (
+        "the message went to their e-mail address instead"
+        if by_email
+        else "they have no e-mail address on file: reach them another way"
+    )
+    return f"⚠️ Could not reach the customer: {reason}; {then}"
+
+
 def file_added(by_kind: AuthorKind) -> str:
     who = "The customer" if by_kind is AuthorKind.CUSTOMER else "Support"
     return f"📎 {who} added a file"
@@ -438,6 +492,16 @@ def file_added(by_kind: AuthorKind) -> str:
 
 def file_missing(file_name: str, reason: str) -> str:
     return f"⚠️ {escape(file_name)} could not be shown here: {escape(reason)}"
+
+
+def sla_reminder(due: datetime, assignee_slack_id: str | None) -> str:
+    if assignee_slack_id:
+        return f"⏰ <@{assignee_slack_id}> this ticket's SLA breaches {slack_date(due)}"
+    return f"⏰ Nobody has this ticket and its SLA breaches {slack_date(due)}: Assign to me?"
+
+
+def sla_breached(due: datetime) -> str:
+    return f"🚨 The SLA was due {slack_date(due)} and is breached"
 
 
 def event_line(event: ev.Event, assignee_slack_id: str | None = None) -> str | None:
@@ -468,4 +532,10 @@ def event_line(event: ev.Event, assignee_slack_id: str | None = None) -> str | N
             return token_attached(code, until)
         case ev.SupportTokenRevoked(code=code):
             return token_revoked(code)
+        case ev.SlaReminderDue(sla_due_at=due):
+            return sla_reminder(due, assignee_slack_id)
+        case ev.SlaBreached(sla_due_at=due):
+            return sla_breached(due)
+        case ev.CustomerUnreachable(why=why, by_email=by_email):
+            return customer_unreachable(why, by_email)
     return None

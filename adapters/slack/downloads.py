@@ -16,13 +16,13 @@ from contextlib import aclosing
 
 import aiohttp
 
+from adapters.common.sniff import SNIFF_BYTES, sniff_mime
 from adapters.slack.translate import SlackFile
-from adapters.telegram.files import SNIFF_BYTES, sniff_mime
 from core.commands import NewFile
 from core.filenames import safe_display_name
 from core.ports import FileStore, FileTooLarge
 
-__all__ = ["DownloadFailed", "DownloadRefused", "SlackFileFetcher"]
+__all__ = ["DownloadFailed", "DownloadRefused", "DownloadTooLarge", "SlackFileFetcher"]
 
 _CHUNK = 64 * 1024
 _PASSING = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -30,6 +30,10 @@ _PASSING = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 class DownloadRefused(Exception):
     """This file will not be fetched, now or later; the text says why, for the agent."""
+
+
+class DownloadTooLarge(DownloadRefused):
+    """Refused for its size (declared, or counted while it arrived)."""
 
 
 class DownloadFailed(Exception):
@@ -44,7 +48,7 @@ class SlackFileFetcher:
 
     async def fetch(self, file: SlackFile, max_bytes: int) -> NewFile:
         if file.size is not None and file.size > max_bytes:
-            raise DownloadRefused(_too_big(max_bytes))
+            raise DownloadTooLarge(_too_big(max_bytes))
         head = bytearray()
         try:
             async with self._session.get(
@@ -61,7 +65,7 @@ class SlackFileFetcher:
                 async with aclosing(_chunks(response, head)) as chunks:
                     stored = await self._store.put(chunks, max_size=max_bytes)
         except FileTooLarge as exc:
-            raise DownloadRefused(_too_big(max_bytes)) from exc
+            raise DownloadTooLarge(_too_big(max_bytes)) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             # Not chained and no URL in the text: logs stay free of anything private.
             raise DownloadFailed(type(exc).__name__) from None

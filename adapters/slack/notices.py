@@ -48,6 +48,10 @@ REPLY_TO_NOTE = (
 MODAL_FAILED = "Slack did not open the form ({error}). Please click the button again."
 NOT_A_MEMBER = "Only members of <#{channel}> can act on tickets."
 REFUSED = "Ticket #{number}: {reason}"
+SLOW_DOWN = (
+    "This thread is getting messages faster than the bot takes them; they are handled in a "
+    "moment, a little slower. Nothing is lost."
+)
 
 
 def not_a_member(channel: str) -> str:

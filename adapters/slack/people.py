@@ -12,11 +12,12 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-__all__ = ["ChannelMembers", "Names", "display_name"]
+__all__ = ["ChannelMembers", "Names", "Profile", "display_name"]
 
 
 class ChannelMembers:
@@ -78,22 +79,36 @@ class ChannelMembers:
             self._fetched_at = started
 
 
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    locale: str | None  # e.g. "pl-PL": what the person's Slack speaks
+    phone: str = ""  # from their Slack profile, if they filled it in
+
+
 class Names:
-    """People's display names from users.info, remembered (names rarely change)."""
+    """People's display names (and locales) from users.info, remembered (they rarely change)."""
 
     def __init__(self, client: AsyncWebClient, *, limit: int = 1024) -> None:
         self._client = client
         self._limit = limit
-        self._known: OrderedDict[str, str] = OrderedDict()
+        self._known: OrderedDict[str, Profile] = OrderedDict()
 
     async def name(self, user_id: str) -> str:
         """Their display name; SlackApiError when Slack does not know them."""
-        if user_id in self._known:
+        return (await self.profile(user_id)).name
+
+    async def profile(self, user_id: str, *, fresh: bool = False) -> Profile:
+        """Their display name and locale (`fresh`: asked anew); SlackApiError when Slack
+        does not know them."""
+        if user_id in self._known and not fresh:
             self._known.move_to_end(user_id)
             return self._known[user_id]
-        answer = await self._client.users_info(user=user_id)
+        answer = await self._client.users_info(user=user_id, include_locale=True)
         user = answer.get("user") or {}
-        found = display_name(user) or user_id
+        locale = user.get("locale")
+        phone = str((user.get("profile") or {}).get("phone") or "").strip()
+        found = Profile(display_name(user) or user_id, str(locale) if locale else None, phone)
         self._known[user_id] = found
         while len(self._known) > self._limit:
             self._known.popitem(last=False)

@@ -22,6 +22,8 @@ messages must not be lost meanwhile); a malformed message fails for good.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 from collections import OrderedDict
@@ -138,7 +140,30 @@ class SlackDeskSender:
     ) -> None:
         self._desk = _Desk(client, uow_factory, file_store, channel_id, line_limit)
 
-    async def send(self, message: OutboxMessage) -> None:
+    def batchable(self, message: OutboxMessage) -> bool:
+        """Customer messages without files, queued for one thread, can share one post
+        (core.delivery coalescing): a burst then costs one post of the channel's budget."""
+        return message.event_type == ev.CustomerMessageAdded.event_type and not (
+            message.payload.get("attachment_ids")
+        )
+
+    async def send_batch(self, messages: Sequence[OutboxMessage]) -> None:
+        """One thread post with each message under its author's name, in order. The post is
+        not a message ref of any entry: an edit of one of them follows as a new line."""
+        batch = []
+        for message in messages:
+            try:
+                event = ev.event_from_payload(message.event_type, message.payload)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise PermanentFailure(f"unreadable {message.event_type}: {exc}") from exc
+            if not self.batchable(message) or not isinstance(event, ev.CustomerMessageAdded):
+                raise PermanentFailure(f"cannot share a post: {message.event_type}")
+            batch.append(event)
+        await self.send(messages[0], batch)
+
+    async def send(
+        self, message: OutboxMessage, batch: Sequence[ev.CustomerMessageAdded] = ()
+    ) -> None:
         if (
             message.audience is not Audience.AGENTS
             or message.platform is not SLACK
@@ -153,7 +178,7 @@ class SlackDeskSender:
         except (ValueError, TypeError, KeyError) as exc:
             raise PermanentFailure(f"unreadable {message.event_type}: {exc}") from exc
         try:
-            await _Delivery(self._desk, message, message.ticket_id, event).run()
+            await _Delivery(self._desk, message, message.ticket_id, event, batch).run()
         except SlackApiError as exc:
             raise verdict(exc, self._desk.channel) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -165,8 +190,14 @@ class _Delivery:
     """One attempt at one outbox message."""
 
     def __init__(
-        self, desk: _Desk, message: OutboxMessage, ticket_id: uuid.UUID, event: ev.Event
+        self,
+        desk: _Desk,
+        message: OutboxMessage,
+        ticket_id: uuid.UUID,
+        event: ev.Event,
+        batch: Sequence[ev.CustomerMessageAdded] = (),
     ) -> None:
+        self.batch = batch
         self.desk = desk
         self.client = desk.client
         self.channel = desk.channel
@@ -186,13 +217,15 @@ class _Delivery:
         if snap is None:
             raise PermanentFailure(f"ticket {self.ticket_id} not found")
         text, blocks = lines.ticket_parent(snap.card)
+        shown = _digest(text, blocks)
         if snap.anchor is not None:
             parent = snap.anchor.message_id
-            await self._update_parent(parent, text, blocks)
+            if snap.anchor.shown != shown:
+                await self._update_parent(snap.anchor, text, blocks, shown)
         elif isinstance(self.event, _CARD_ONLY) or snap.ticket.status in _NOT_FOR_THE_DESK:
             return  # nothing of it is in the channel, and this is no reason to start
         else:
-            parent = await self._post_parent(text, blocks)
+            parent = await self._post_parent(text, blocks, shown)
         created = self._done("parent-created")
         if isinstance(self.event, _OPENINGS):
             if created or not await self._has_replies(parent):
@@ -206,7 +239,7 @@ class _Delivery:
 
     # -- the parent -------------------------------------------------------------------------
 
-    async def _post_parent(self, text: str, blocks: list[dict[str, Any]]) -> str:
+    async def _post_parent(self, text: str, blocks: list[dict[str, Any]], shown: str) -> str:
         posted = await self.client.chat_postMessage(
             channel=self.channel,
             text=text,
@@ -215,13 +248,23 @@ class _Delivery:
             unfurl_media=False,
         )
         parent = str(posted["ts"])
-        await self._record([parent], entry_id=None)  # at once: a retry must find it
+        # At once: a retry must find it.
+        await self._record([parent], entry_id=None, shown=shown)
         self._mark("parent-created")
         return parent
 
-    async def _update_parent(self, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
+    async def _update_parent(
+        self, anchor: MessageRef, text: str, blocks: list[dict[str, Any]], shown: str
+    ) -> None:
+        """Edit the card in place. Most events (a customer's message, a note) leave it as it
+        was: those are skipped by the caller, since chat.update's budget (Tier 3) and not
+        the channel's post budget would otherwise set how fast a busy desk drains."""
+        ts = anchor.message_id
         try:
             await self.client.chat_update(channel=self.channel, ts=ts, text=text, blocks=blocks)
+            async with self.desk.uow_factory() as uow:
+                await uow.refs.set_shown(anchor.id, shown)
+                await uow.commit()
         except SlackApiError as exc:
             if _error(exc) not in _PARENT_GONE:
                 raise
@@ -261,7 +304,14 @@ class _Delivery:
 
     async def _line(self, snap: Snapshot, parent: str) -> None:
         event = self.event
-        if isinstance(event, ev.CustomerMessageAdded):
+        if isinstance(event, ev.CustomerMessageAdded) and self.batch:
+            # The first may have gone alone before a crash: then only the others.
+            shown = self.batch[1:] if snap.entry_refs else self.batch
+            text = "\n\n".join(lines.customer_message(e.author_name, e.text) for e in shown)
+            # Keyed by what the post holds: a retry that gathered more messages is a new post,
+            # never pieces of the old one skipped as done (that would lose the newcomers).
+            await self._post(f"line:{len(shown)}:{shown[-1].entry_id}", parent, text)
+        elif isinstance(event, ev.CustomerMessageAdded):
             if not snap.entry_refs:  # else an earlier attempt posted it
                 text = lines.customer_message(event.author_name, event.text)
                 await self._record(await self._post("line", parent, text), event.entry_id)
@@ -272,7 +322,8 @@ class _Delivery:
             await self._post("line", parent, lines.file_added(event.by_kind))
             await self._share("files", parent, snap.files)
         elif not isinstance(event, (*_OPENINGS, *_CARD_ONLY)):
-            line = lines.event_line(event, snap.assignee_slack_id)
+            # A TicketAssigned names its agent; anything else mentions the current one.
+            line = lines.event_line(event, snap.assignee_slack_id or snap.card.assignee_slack_id)
             if line is None:
                 log.warning("no desk line for %s", event.event_type)
             else:
@@ -325,14 +376,18 @@ class _Delivery:
                 lines.file_missing(problem.attachment.file_name, problem.reason),
             )
 
-    async def _record(self, message_ids: Sequence[str], entry_id: uuid.UUID | None) -> None:
+    async def _record(
+        self, message_ids: Sequence[str], entry_id: uuid.UUID | None, shown: str | None = None
+    ) -> None:
         if not message_ids:
             return
         async with self.desk.uow_factory() as uow:
             for message_id in message_ids:
                 if await uow.refs.find(SLACK, self.channel, message_id) is None:
                     await uow.refs.add(
-                        MessageRef(SLACK, self.channel, message_id, self.ticket_id, entry_id)
+                        MessageRef(
+                            SLACK, self.channel, message_id, self.ticket_id, entry_id, shown=shown
+                        )
                     )
             await uow.commit()
 
@@ -345,6 +400,12 @@ class _Delivery:
 
     def _mark(self, step: str) -> None:
         self.desk.progress.mark(self.message.id, step)
+
+
+def _digest(text: str, blocks: list[dict[str, Any]]) -> str:
+    """What a card shows, in 64 characters (MessageRef.shown)."""
+    shown = json.dumps([text, blocks], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(shown.encode()).hexdigest()
 
 
 def verdict(exc: SlackApiError, channel_id: str = "") -> DeliveryError:

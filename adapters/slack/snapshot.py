@@ -18,6 +18,7 @@ from core.model import (
     Plan,
     Platform,
     Role,
+    SlaMarkKind,
     Ticket,
     TicketEntry,
 )
@@ -113,8 +114,19 @@ async def _card(uow: UnitOfWork, ticket: Ticket) -> tuple[TicketCard, str]:
         attachments=await uow.attachments.count_for_ticket(ticket.id),
         work_blocked=ticket.work_blocked,
         contact_phone=ticket.contact_phone,
+        sla_breached=await _breached(uow, ticket),
     )
     return card, reporter_name
+
+
+async def _breached(uow: UnitOfWork, ticket: Ticket) -> bool:
+    """Whether the running SLA's due time was marked breached (core.services.sla_watch)."""
+    if ticket.sla_due_at is None:
+        return False
+    return any(
+        m.kind is SlaMarkKind.BREACHED and m.due_at == ticket.sla_due_at
+        for m in await uow.sla_marks.list_for_tickets([ticket.id])
+    )
 
 
 async def _event_data(uow: UnitOfWork, snap: Snapshot, channel: str, event: ev.Event) -> None:

@@ -17,9 +17,12 @@ What counts, and why:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from adapters.slack import blocks as card
@@ -44,6 +47,7 @@ __all__ = [
     "Reopen",
     "RequestInfo",
     "Resolve",
+    "SetExpectedClose",
     "SetPriority",
     "SetStatus",
     "SlackFile",
@@ -172,6 +176,11 @@ class Close(OnCard):
 
 
 @dataclass(frozen=True)
+class SetExpectedClose(OnCard):
+    day: date = field(kw_only=True)
+
+
+@dataclass(frozen=True)
 class Reopen(OnCard):
     pass
 
@@ -198,6 +207,7 @@ Intent = (
     | OpenResolveModal
     | OpenRequestInfoModal
     | Close
+    | SetExpectedClose
     | Reopen
     | Resolve
     | RequestInfo
@@ -229,8 +239,14 @@ def event_id(body: Payload) -> str:
     and a view's hash changes whenever the view does.
     """
     kind = body.get("type")
+    if kind is None and "command" in body:
+        return f"command:{body.get('trigger_id')}"  # see adapters.slack.commands
     if kind == "event_callback":
-        return str(body["event_id"])
+        if body.get("event_id") is None:
+            # Slack always sends one; a payload without it is still recorded, once.
+            canonical = json.dumps(body, sort_keys=True, default=str).encode()
+            return "body:" + hashlib.sha256(canonical).hexdigest()
+        return str(body["event_id"])[:200]
     if kind == "view_submission":
         view = _dict(body.get("view"))
         return f"view:{view.get('id')}:{view.get('hash')}"
@@ -365,6 +381,10 @@ def _action(body: Payload, desk: Desk) -> Intent:
         return AssignMe(origin, _number(action.get("value")))
     if action_id == card.ACTION_CLOSE:
         return Close(origin, _number(action.get("value")))
+    if action_id == card.ACTION_EXPECTED_CLOSE:
+        number = card.number_from_block_id(str(action.get("block_id") or ""))
+        day = date.fromisoformat(str(action["selected_date"]))
+        return SetExpectedClose(origin, number, day=day)
     if action_id == card.ACTION_REOPEN:
         return Reopen(origin, _number(action.get("value")))
     trigger_id = str(body["trigger_id"])

@@ -19,7 +19,7 @@ from core.delivery import PermanentFailure, RetryLater
 from core.model import Attachment
 from core.ports import FileStore
 
-__all__ = ["UploadRefused", "share_files"]
+__all__ = ["UploadRefused", "share_bytes", "share_files"]
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,12 @@ async def share_files(
     client: AsyncWebClient,
     store: FileStore,
     channel_id: str,
-    thread_ts: str,
+    thread_ts: str | None,
     attachments: Sequence[Attachment],
 ) -> list[UploadRefused]:
-    """Upload `attachments` into the thread as one message. Returns the files left out (for
-    the caller to mention); Slack's refusals raise as SlackApiError, the upload URL's as
-    core.delivery errors."""
+    """Upload `attachments` into the thread (None: the conversation itself) as one message.
+    Returns the files left out (for the caller to mention); Slack's refusals raise as
+    SlackApiError, the upload URL's as core.delivery errors."""
     refused: list[UploadRefused] = []
     shared: list[dict[str, str | None]] = []
     session = client.session
@@ -69,6 +69,46 @@ async def share_files(
             files=shared, channel_id=channel_id, thread_ts=thread_ts
         )
     return refused
+
+
+async def share_bytes(
+    client: AsyncWebClient,
+    channel_id: str,
+    filename: str,
+    content: bytes,
+    *,
+    title: str,
+    comment: str | None = None,
+) -> str:
+    """Upload bytes made in memory (a chart) into a channel as one message with `comment`;
+    returns the file id. Same flow as `share_files`: Slack's refusals raise SlackApiError,
+    the upload URL's core.delivery errors."""
+    ticket = await client.files_getUploadURLExternal(filename=filename, length=len(content))
+    url, file_id = str(ticket["upload_url"]), str(ticket["file_id"])
+    session = client.session
+    own = session is None
+    if session is None:
+        session = aiohttp.ClientSession()
+    try:
+        headers = {"Content-Type": "application/octet-stream"}
+        extra: dict[str, Any] = {"timeout": _timeout(client.timeout)}
+        async with session.post(url, data=content, headers=headers, **extra) as response:
+            if response.status != 200:
+                reason = f"upload URL answered HTTP {response.status} for {filename}"
+                if response.status == 429:
+                    raise RetryLater(reason, retry_after=_retry_after(response.headers))
+                raise RetryLater(reason)
+    finally:
+        if own:
+            await session.close()
+    files: list[dict[str, str | None]] = [{"id": file_id, "title": title}]
+    if comment:
+        await client.files_completeUploadExternal(
+            files=files, channel_id=channel_id, initial_comment=comment
+        )
+    else:
+        await client.files_completeUploadExternal(files=files, channel_id=channel_id)
+    return file_id
 
 
 async def _problem(store: FileStore, attachment: Attachment) -> str | None:

@@ -9,7 +9,6 @@ as a label only, made safe to show.
 
 from __future__ import annotations
 
-import codecs
 import mimetypes
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
@@ -17,20 +16,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-import puremagic
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
+from adapters.common.sniff import SNIFF_BYTES, sniff_mime
 from bot.flows import engine
 from bot.flows.io import FileKind, IncomingFile
 from core.filenames import safe_display_name
 from core.ports import FileStore, FileTooLarge
 
-__all__ = ["DOWNLOAD_LIMIT", "FetchRefused", "FetchedFile", "TelegramFileFetcher", "sniff_mime"]
+__all__ = ["DOWNLOAD_LIMIT", "FetchRefused", "FetchedFile", "TelegramFileFetcher"]
 
 MIB = 1024 * 1024
 DOWNLOAD_LIMIT = 20 * MIB  # Bot API: "bots can download files of up to 20MB in size"
-SNIFF_BYTES = 64 * 1024  # more than any magic number puremagic looks for at the start
 _CHUNK = 64 * 1024
 
 _EXTENSIONS = {  # mimetypes' first choice is sometimes odd (".jpe", ".oga")
@@ -154,44 +152,6 @@ def _check_size(size: int | None, max_bytes: int) -> None:
         raise FetchRefused("too-big-for-telegram", DOWNLOAD_LIMIT)
     if size > max_bytes:
         raise FetchRefused("too-big", max_bytes)
-
-
-def sniff_mime(head: bytes, file_name: str | None = None) -> str:
-    """The type the bytes say; `file_name` only breaks ties between types they allow.
-
-    (A .docx, .xlsx and .pptx all start as the same ZIP; the name picks among them, but a
-    PDF named "photo.jpg" is still a PDF.)
-    """
-    if not head:
-        return "application/octet-stream"
-    try:
-        matches = puremagic.magic_string(head, filename=file_name)
-    except puremagic.PureError:
-        matches = []
-    # Only matches on bytes: puremagic falls back to the name alone when nothing matched.
-    for match in matches:
-        if match.byte_match and match.mime_type:
-            return _refine(match.mime_type, head)
-    return "text/plain" if _looks_like_text(head) else "application/octet-stream"
-
-
-def _refine(mime: str, head: bytes) -> str:
-    if mime == "application/ogg":
-        # Voice notes are Ogg Opus; say audio so they are played, not offered as a download.
-        if b"OpusHead" in head or b"\x01vorbis" in head:
-            return "audio/ogg"
-        if b"\x80theora" in head:
-            return "video/ogg"
-    return mime
-
-
-def _looks_like_text(head: bytes) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        text = decoder.decode(head, final=False)  # the cut may fall inside a character
-    except UnicodeDecodeError:
-        return False
-    return all(c.isprintable() or c in "\t\n\r\f" for c in text)
 
 
 def extension_for(mime: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram import Bot
@@ -31,19 +31,25 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.common.outbox import (
+    RenderPush,
+    entry_id_of,
+    mark_unreachable,
+    says_of,
+    ticket_id_of,
+)
 from adapters.telegram.callbacks import CallbackSigner
 from adapters.telegram.posting import UPLOAD_LIMIT, post
 from adapters.telegram.render import plan
-from bot.flows.io import SAY_EVENT, Say, say_from_payload
-from core.delivery import PermanentFailure, RetryLater, Unreachable
-from core.model import Attachment, Audience, MessageRef, OutboxMessage, Platform
+from bot.flows.io import Say
+from core.delivery import BLOCKED, CHAT_GONE, PermanentFailure, RetryLater, Unreachable
+from core.model import Attachment, MessageRef, OutboxMessage, Platform
 from core.ports import FileStore, UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["RenderPush", "TelegramSender"]
 
 log = logging.getLogger(__name__)
 
-RenderPush = Callable[[OutboxMessage], Awaitable[Sequence[Say]]]
 TELEGRAM = Platform.TELEGRAM
 
 
@@ -63,25 +69,16 @@ class TelegramSender:
         self._render_push = render_push
 
     async def send(self, message: OutboxMessage) -> None:
-        if (
-            message.audience is not Audience.CUSTOMER
-            or message.platform is not TELEGRAM
-            or not message.chat_id
-        ):
-            raise PermanentFailure(f"not for a Telegram chat: {message.audience}")
-        if message.event_type == SAY_EVENT:
-            says: Sequence[Say] = [say_from_payload(message.payload)]
-        else:
-            says = await self._render_push(message)
+        chat_id, says = await says_of(message, TELEGRAM, self._render_push)
         try:
             for say in says:
-                await self._send_say(message, message.chat_id, say)
+                await self._send_say(message, chat_id, say)
         except TelegramError as exc:
-            raise await self._verdict(message.chat_id, exc) from exc
+            raise await self._verdict(chat_id, exc) from exc
 
     async def _send_say(self, message: OutboxMessage, chat_id: str, say: Say) -> None:
         async with self._uow_factory(read_only=True) as uow:
-            ticket_id = await _ticket_id(uow, say, message)
+            ticket_id = await ticket_id_of(uow, say, message)
             anchor = await _anchor(uow, ticket_id, chat_id) if ticket_id else None
             attachments = await _attachments(uow, say)
         messages = plan(say, self._signer, attachments)
@@ -91,7 +88,7 @@ class TelegramSender:
         reply_to = int(anchor.message_id) if anchor is not None else None
         shown = await post(self._bot, int(chat_id), messages, self._files, reply_to)
         if ticket_id is not None:
-            await self._record(chat_id, ticket_id, shown, anchor, _entry_id(message))
+            await self._record(chat_id, ticket_id, shown, anchor, entry_id_of(message))
 
     async def _record(
         self,
@@ -119,8 +116,9 @@ class TelegramSender:
         if isinstance(exc, Forbidden) or (
             isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
         ):
-            await self._mark_unreachable(chat_id)
-            return Unreachable(reason)
+            await mark_unreachable(self._uow_factory, TELEGRAM, chat_id)
+            # Forbidden: "bot was blocked by the user" (or the user is deactivated).
+            return Unreachable(reason, why=BLOCKED if isinstance(exc, Forbidden) else CHAT_GONE)
         if isinstance(exc, RetryAfter):
             return RetryLater(reason, retry_after=_seconds(exc))
         if isinstance(exc, BadRequest | ChatMigrated):
@@ -128,21 +126,6 @@ class TelegramSender:
         # NetworkError (TimedOut, and 5xx answers arrive as it too) passes; InvalidToken or
         # Conflict need an operator, and until then the messages should wait, not be lost.
         return RetryLater(reason)
-
-    async def _mark_unreachable(self, chat_id: str) -> None:
-        async with self._uow_factory() as uow:
-            identity = await uow.identities.get_by_chat(TELEGRAM, chat_id)
-            if identity is not None and identity.reachable:
-                identity.reachable = False
-                await uow.identities.update(identity)
-                await uow.commit()
-
-
-async def _ticket_id(uow: UnitOfWork, say: Say, message: OutboxMessage) -> uuid.UUID | None:
-    if say.ticket_number is not None:
-        ticket = await uow.tickets.get_by_number(say.ticket_number)
-        return ticket.id if ticket is not None else None
-    return message.ticket_id
 
 
 async def _anchor(uow: UnitOfWork, ticket_id: uuid.UUID, chat_id: str) -> MessageRef | None:
@@ -162,14 +145,6 @@ async def _attachments(uow: UnitOfWork, say: Say) -> list[Attachment]:
             raise PermanentFailure(f"attachment {raw} is larger than Telegram accepts from bots")
         found.append(attachment)
     return found
-
-
-def _entry_id(message: OutboxMessage) -> uuid.UUID | None:
-    raw = message.payload.get("entry_id")
-    try:
-        return uuid.UUID(str(raw)) if raw else None
-    except ValueError:
-        return None
 
 
 def _seconds(exc: RetryAfter) -> float:

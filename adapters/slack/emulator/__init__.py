@@ -2,7 +2,7 @@
 benchmarks and the playground. See docs/emulators-slack.md."""
 
 from .calllog import CallLog, CallRecord
-from .events import AppSettings, Delivery
+from .events import AppSettings, Delivery, Duplicates
 from .limits import Fault, Faults, RateLimiter
 from .mrkdwn import Rendered, render
 from .server import EmulatorConfig, SlackEmulator
@@ -17,6 +17,7 @@ __all__ = [
     "CallRecord",
     "Channel",
     "Delivery",
+    "Duplicates",
     "EmulatorConfig",
     "Ephemeral",
     "Fault",

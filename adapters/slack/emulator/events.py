@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -26,8 +27,10 @@ from .state import JSON, Channel, Message, User
 if TYPE_CHECKING:
     from .server import SlackEmulator
 
+_JSON = "application/json"
 DEFAULT_SUBSCRIPTIONS = frozenset(
     {
+        "app_home_opened",
         "app_mention",
         "member_joined_channel",
         "message.channels",
@@ -48,6 +51,24 @@ class AppSettings:
     commands_url: str | None = None  # defaults to request_url
     socket_mode: bool | None = None  # None: use Socket Mode whenever a connection is open
     subscriptions: set[str] = field(default_factory=lambda: set(DEFAULT_SUBSCRIPTIONS))
+
+
+@dataclass
+class Duplicates:
+    """A fault: each event is sent 1 to `most` times over HTTP, the copies `gap` seconds apart
+    and each marked as a retry (`X-Slack-Retry-Num`, reason `http_timeout`) without waiting
+    for the app's answer to the one before. That is what the app sees when Slack's 3-second
+    timeout fires while the app is still handling the event (or an answer is lost on the
+    way): retries arriving during the first handling. The copies come on top of the normal
+    retries, which still follow a failed first attempt."""
+
+    rng: random.Random
+    most: int = 4
+    gap: float = 0.005
+    copies: int = 0  # extra copies sent so far
+
+    def extra(self) -> int:
+        return self.rng.randint(1, self.most) - 1
 
 
 @dataclass
@@ -113,6 +134,7 @@ class EventFeed:
         self.emu = emu
         self.settings = AppSettings()
         self.deliveries: list[Delivery] = []
+        self.duplicates: Duplicates | None = None  # set: events are sent more than once
         self._tasks: set[asyncio.Task[None]] = set()
         self.session: aiohttp.ClientSession | None = None
 
@@ -145,6 +167,10 @@ class EventFeed:
         channel = self.emu.ws.channels[message.channel]
         event = payloads.reaction_added_event(self.emu.ws, user, message, name)
         self.emit(event, channel, "reaction_added")
+
+    def app_home_opened(self, user: User, channel: Channel, tab: str) -> None:
+        event = payloads.app_home_opened_event(self.emu.ws, user, channel, tab)
+        self.emit(event, channel, "app_home_opened")
 
     def emit(
         self, event: JSON, channel: Channel, subscription: str | None = None
@@ -181,6 +207,11 @@ class EventFeed:
 
     async def _deliver_event(self, delivery: Delivery) -> None:
         delays = self.emu.config.event_retry_delays
+        duplicates = self.duplicates
+        if duplicates is not None and self._transport(self.settings.request_url) == "http":
+            for copy in range(1, duplicates.extra() + 1):
+                duplicates.copies += 1
+                self._spawn(self._copy(delivery, copy, copy * duplicates.gap))
         try:
             for retry_num in range(len(delays) + 1):
                 if retry_num:
@@ -221,6 +252,20 @@ class EventFeed:
         else:
             delivery.status, delivery.body, attempt.reason = status, text, "http_error"
         return attempt
+
+    async def _copy(self, delivery: Delivery, retry_num: int, after: float) -> None:
+        """One of the Duplicates' copies: a retry sent while the first attempt may still be
+        in the app's hands."""
+        await asyncio.sleep(after)
+        url = self.settings.request_url or ""
+        extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        attempt = Attempt(retry_num, time.time())
+        started = time.perf_counter()
+        attempt.status, text, _ = await self._post(url, json.dumps(delivery.payload), _JSON, extra)
+        attempt.duration = time.perf_counter() - started
+        if attempt.status is None:
+            attempt.reason = text
+        delivery.attempts.append(attempt)
 
     async def _socket_attempt(self, delivery: Delivery, retry_num: int) -> Attempt:
         attempt = Attempt(retry_num, time.time())

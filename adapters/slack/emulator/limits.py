@@ -10,8 +10,9 @@ full speed; a test switches them on to see its code cope.
 from __future__ import annotations
 
 import math
+import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,7 +95,7 @@ class RateLimiter:
         return max(1, math.ceil((1.0 - bucket.tokens) / rate))
 
 
-FaultKind = Literal["ratelimited", "server_error", "slow", "disconnect", "error"]
+FaultKind = Literal["ratelimited", "server_error", "slow", "lost", "disconnect", "error"]
 
 
 @dataclass
@@ -108,6 +109,7 @@ class Fault:
     retry_after: int
     error: str
     hits: int = 0
+    methods: frozenset[str] | None = None  # several methods, instead of one `method`
 
     @property
     def exhausted(self) -> bool:
@@ -119,9 +121,12 @@ class Faults:
 
     Kinds: "ratelimited" (429 + Retry-After), "server_error" (HTTP `status`, 500 by
     default, HTML body like Slack's edge), "slow" (answer after `delay` seconds),
-    "disconnect" (close the connection without answering), "error" (HTTP 200 with
+    "lost" (the call takes effect, then the connection closes without an answer: what a
+    client that timed out sees, it cannot know its message was posted), "disconnect"
+    (close the connection without doing anything), "error" (HTTP 200 with
     `{"ok": false, "error": error}`). Method names also cover the non-API endpoints:
     "files.upload" (the upload URL) and "files.download" (url_private).
+    `mix` fails a random share of calls with a weighted mix of kinds.
     """
 
     def __init__(self, chance: Callable[[], float]) -> None:
@@ -144,9 +149,48 @@ class Faults:
         self.active.append(fault)
         return fault
 
+    def mix(
+        self,
+        probability: float,
+        kinds: Mapping[FaultKind, float],
+        *,
+        methods: Iterable[str] | None = None,
+        seed: int | None = None,
+        status: int = 500,
+        retry_after: int = 1,
+        delay: float = 1.0,
+    ) -> list[Fault]:
+        """Fail a random `probability` of the calls to `methods` (any if None), for good, each
+        failure's kind drawn by the `kinds` weights: one fault per kind, each one's
+        probability conditioned on the earlier ones not firing. `seed` gives the draws their
+        own seeded generator so a run can be replayed. Returns the faults (`hits` per kind)."""
+        if not 0 < probability <= 1 or not kinds or min(kinds.values()) <= 0:
+            raise ValueError("a probability in (0, 1] and positive weights are needed")
+        if seed is not None:
+            self._chance = random.Random(seed).random  # noqa: S311 - chaos for tests
+        names = None if methods is None else frozenset(methods)
+        total = sum(kinds.values())
+        faults, left = [], 1.0  # `left`: the chance that no earlier fault of the mix fired
+        for kind, weight in kinds.items():
+            share = probability * weight / total
+            fault = self.add(
+                kind=kind,
+                times=None,
+                probability=min(1.0, share / left),
+                status=status,
+                retry_after=retry_after,
+                delay=delay,
+            )
+            fault.methods = names
+            faults.append(fault)
+            left -= share
+        return faults
+
     def take(self, method: str) -> Fault | None:
         for fault in self.active:
             if fault.exhausted or fault.method not in (None, method):
+                continue
+            if fault.methods is not None and method not in fault.methods:
                 continue
             if fault.probability < 1.0 and self._chance() >= fault.probability:
                 continue

@@ -103,6 +103,17 @@ def reaction_added_event(ws: Workspace, user: User, message: Message, name: str)
     }
 
 
+def app_home_opened_event(ws: Workspace, user: User, channel: Channel, tab: str) -> JSON:
+    """The person opened the app's Home or Messages tab (sent on every opening)."""
+    return {
+        "type": "app_home_opened",
+        "user": user.id,
+        "channel": channel.id,
+        "tab": tab,
+        "event_ts": ws.new_ts(),
+    }
+
+
 def envelope(ws: Workspace, event: JSON) -> JSON:
     return {
         "token": ws.app.verification_token,
@@ -165,7 +176,9 @@ def block_actions(
         if message.thread_ts:
             container["thread_ts"] = message.thread_ts
         payload["container"] = container
-        payload["channel"] = {"id": channel.id, "name": channel.name}
+        # Slack names every DM "directmessage" here, as in slash commands.
+        name = "directmessage" if channel.is_im else channel.name
+        payload["channel"] = {"id": channel.id, "name": name}
         payload["message"] = ws.message_json(message)
         payload["state"] = {"values": {}}
         payload["response_url"] = ws.new_response_url(
@@ -203,6 +216,10 @@ def action_for(element: JSON, block_id: str, value: Any = None) -> JSON:
         action["selected_conversation"] = value
     elif kind == "channels_select":
         action["selected_channel"] = value
+    elif kind == "datepicker":
+        action["selected_date"] = value  # "YYYY-MM-DD"
+        if "initial_date" in element:
+            action["initial_date"] = element["initial_date"]
     else:
         action["value"] = value
     return action
@@ -229,6 +246,8 @@ def input_state(element: JSON, value: Any) -> JSON:
         return {"type": kind, "selected_conversation": value}
     if kind == "checkboxes":
         return {"type": kind, "selected_options": [option_for(element, v) for v in value or []]}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": value}
     return {"type": kind, "value": value}
 
 

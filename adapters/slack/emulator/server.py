@@ -20,6 +20,7 @@ from .calllog import CallLog
 from .events import EventFeed
 from .interactivity import handle_response_url
 from .limits import Faults, RateLimiter
+from .playground import ChangeFeed, PlaygroundRoutes
 from .socket_mode import SocketModeHub, handle_link
 from .store import Workspace
 from .web_api import EMULATOR_KEY, handle
@@ -66,6 +67,7 @@ class SlackEmulator:
         self.faults = Faults(self.ws.ids.chance)
         self.events = EventFeed(self)
         self.socket = SocketModeHub(self)
+        self.feed = ChangeFeed()  # what the playground page waits on
         self.ws.on_change = self.changed
         self._changed: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
@@ -106,6 +108,7 @@ class SlackEmulator:
         app.router.add_get("/link/", handle_link)
         app.router.add_get("/avatars/{user}/{size}.png", self._avatar)
         app.router.add_get("/", methods_files.handle_login_page)
+        PlaygroundRoutes(self).add_routes(app)
         return app
 
     async def start(self) -> SlackEmulator:
@@ -173,6 +176,7 @@ class SlackEmulator:
     # ------------------------------------------------------------------ waiting
 
     def changed(self) -> None:
+        self.feed.bump()
         if self._changed is not None:
             self._changed.set()
 

@@ -74,6 +74,7 @@ class User:
     tz_offset: int = 3600
     locale: str = "en-US"
     email: str = ""
+    phone: str = ""  # as the person typed it in their profile
     title: str = ""
     deleted: bool = False
     is_admin: bool = False
@@ -84,7 +85,7 @@ class User:
         images = {f"image_{n}": f"{base_url}/avatars/{self.id}/{n}.png" for n in _AVATAR_SIZES}
         profile: JSON = {
             "title": self.title,
-            "phone": "",
+            "phone": self.phone,
             "skype": "",
             "real_name": self.real_name,
             "real_name_normalized": self.real_name,

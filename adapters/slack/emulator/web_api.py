@@ -175,7 +175,10 @@ def ratelimited(retry_after: int) -> web.Response:
 
 
 async def apply_fault(request: web.Request, fault: Fault) -> web.StreamResponse | None:
-    """The response a fault stands for; None lets the call go on (after a "slow" delay)."""
+    """The response a fault stands for; None lets the call go on (after a "slow" delay; a
+    "lost" call goes on and its answer is dropped afterwards)."""
+    if fault.kind == "lost":
+        return None
     if fault.kind == "slow":
         await asyncio.sleep(fault.delay)
         return None
@@ -211,14 +214,22 @@ async def handle(request: web.Request) -> web.StreamResponse:
             response, error = faulted, f"fault_{fault.kind if fault else ''}"
         else:
             response, error = await _dispatch(emu, name, args, token)
+            if fault is not None and fault.kind == "lost":
+                # Done, but the answer never reaches the client.
+                record.status, record.ok, record.error = 0, error is None, "lost"
+                emu.calls.add(record)
+                if request.transport is not None:
+                    request.transport.abort()
+                raise asyncio.CancelledError
     except ApiError as exc:
         response, error = (
             _reply({"ok": False, "error": exc.error, **exc.extra}, exc.status),
             exc.error,
         )
     except asyncio.CancelledError:
-        record.status, record.ok, record.error = 0, False, "disconnected"
-        emu.calls.add(record)
+        if record.error != "lost":
+            record.status, record.ok, record.error = 0, False, "disconnected"
+            emu.calls.add(record)
         raise
     record.status = response.status
     record.ok = error is None

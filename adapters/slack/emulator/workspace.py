@@ -98,6 +98,12 @@ class Person:
         """Write to the app in its direct-message conversation."""
         return await self.post(self.ws.open_im(self.id).id, text)
 
+    async def open_app(self, tab: str = "messages") -> None:
+        """Open the app in the Slack client: its Messages tab (the DM) or its Home tab."""
+        if tab not in ("messages", "home"):
+            raise ValueError(f"no such tab: {tab}")
+        self.emu.events.app_home_opened(self.user, self.ws.open_im(self.id), tab)
+
     async def edit(self, message: Message, text: str) -> Message:
         if message.user != self.id:
             raise PermissionError("people can only edit their own messages")

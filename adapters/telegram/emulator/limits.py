@@ -6,7 +6,9 @@ messages per second overall and 20 per minute in a group. A refused call gets
 ``429 Too Many Requests: retry after N`` with ``parameters.retry_after``.
 
 Faults make a method fail the ways a real network and a real Telegram do: 429 with a given
-``retry_after``, 500, 502 from the front end, a slow answer, or a dropped connection.
+``retry_after``, 500, 502 from the front end, a slow answer, an answer too late for a message
+already sent, or a dropped connection; :meth:`Faults.mix` fails a random share of calls with a
+weighted mix of those, as a flaky network and a busy Telegram do together.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -110,7 +112,8 @@ class RateLimits:
         return bucket
 
 
-FaultKind = Literal["429", "500", "502", "slow", "drop", "error"]
+FaultKind = Literal["429", "500", "502", "slow", "late", "drop", "error"]
+FAULT_KINDS = ("429", "500", "502", "slow", "late", "drop", "error")
 
 
 @dataclass
@@ -127,11 +130,14 @@ class Fault:
     code: int = 400
     description: str = "Bad Request: injected error"
     when: Callable[[dict[str, Any]], bool] | None = None
+    methods: frozenset[str] | None = None  # lower-case names, instead of one ``method``
     hits: int = 0
     _seen: int = 0
 
     def matches(self, method: str, args: dict[str, Any], rng: random.Random) -> bool:
         if self.method is not None and self.method.lower() != method:
+            return False
+        if self.methods is not None and method not in self.methods:
             return False
         if self.times is not None and self.hits >= self.times:
             return False
@@ -176,10 +182,13 @@ class Faults:
         ``times`` calls fail (``None``: every one), each with ``probability``, after ``skip``
         matching calls went through; ``when`` narrows it to calls whose arguments it accepts.
         Kinds: ``"429"`` (with ``retry_after``), ``"500"``, ``"502"`` (an HTML page from the
-        front end), ``"slow"`` (answers normally after ``delay`` seconds), ``"drop"`` (closes
-        the connection without an answer) and ``"error"`` (``code`` with ``description``).
+        front end), ``"slow"`` (answers normally after ``delay`` seconds; a client that gives
+        up first leaves the call undone), ``"late"`` (does the call at once, answers after
+        ``delay`` seconds: a client that times out cannot know its message was sent),
+        ``"drop"`` (closes the connection without an answer) and ``"error"`` (``code`` with
+        ``description``).
         """
-        if kind not in ("429", "500", "502", "slow", "drop", "error"):
+        if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
         rule = Fault(
             method=method,
@@ -195,6 +204,42 @@ class Faults:
         )
         self.rules.append(rule)
         return rule
+
+    def mix(
+        self,
+        probability: float,
+        kinds: Mapping[FaultKind, float],
+        *,
+        methods: Iterable[str] | None = None,
+        seed: int | None = None,
+        retry_after: int = 1,
+        delay: float = 1.0,
+    ) -> list[Fault]:
+        """Fail a random ``probability`` of the calls to ``methods`` (any method if ``None``),
+        for good, each failure's kind drawn by the ``kinds`` weights: one rule per kind, each
+        rule's probability conditioned on the earlier ones not firing. ``seed`` re-seeds the
+        draws so a run can be replayed. Returns the rules (their ``hits`` count each kind)."""
+        if not 0 < probability <= 1 or not kinds or min(kinds.values()) <= 0:
+            raise ValueError("a probability in (0, 1] and positive weights are needed")
+        if seed is not None:
+            self._rng.seed(seed)
+        names = None if methods is None else frozenset(m.lower() for m in methods)
+        total = sum(kinds.values())
+        rules, left = [], 1.0  # ``left``: the chance that no earlier rule of the mix fired
+        for kind, weight in kinds.items():
+            share = probability * weight / total
+            rule = self.add(
+                None,
+                kind,
+                times=None,
+                probability=min(1.0, share / left),
+                retry_after=retry_after,
+                delay=delay,
+            )
+            rule.methods = names
+            rules.append(rule)
+            left -= share
+        return rules
 
     def clear(self) -> None:
         self.rules.clear()

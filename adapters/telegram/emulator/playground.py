@@ -7,8 +7,10 @@ play the user side. Binary content travels as base64 in ``data_base64``.
 * ``GET  /_emulator/changes?since=V&timeout=S``  long-poll until the state version passes V
 * ``POST /_emulator/users``                     create a user ``{first_name, username, ...}``
 * ``GET  /_emulator/users/{id}/messages``       the user's view of the chat
+* ``GET  /_emulator/users/{id}/keyboard``       the reply keyboard shown to the user, or null
 * ``POST /_emulator/users/{id}/{action}``       start, text, photo, document, video, voice,
-  video_note, audio, album, contact, press, tap, edit, block, unblock
+  video_note, audio, album, contact, press (``message_id`` optional), tap, edit, block,
+  unblock
 * ``GET  /_emulator/calls?method=M&limit=N``    the call log
 * ``POST /_emulator/faults`` / ``DELETE``       add / clear injected faults
 * ``POST /_emulator/rate_limits``               ``{"enabled": true, ...settings}``
@@ -54,6 +56,17 @@ def view_to_json(view: ViewMessage) -> dict[str, Any]:
     return {"from_bot": view.from_bot, "deleted": view.deleted, "message": view.raw}
 
 
+def _shown(user: SimUser, message_id: object) -> ViewMessage | None:
+    """The message a button was pressed on (None: the newest one showing that button)."""
+    if message_id is None:
+        return None
+    wanted = int(str(message_id))
+    found = next((m for m in user.messages() if m.message_id == wanted), None)
+    if found is None:
+        raise EmulatorUsageError(f"no message {wanted} in this chat")
+    return found
+
+
 def _actions() -> dict[str, Callable[[SimUser, dict[str, Any]], Any]]:
     def reply_to(body: dict[str, Any]) -> int | None:
         value = body.get("reply_to_message_id")
@@ -77,7 +90,7 @@ def _actions() -> dict[str, Callable[[SimUser, dict[str, Any]], Any]]:
             ]
         ),
         "contact": lambda u, b: u.share_contact(b.get("phone_number")),
-        "press": lambda u, b: u.press(str(b["button_text"])),
+        "press": lambda u, b: u.press(str(b["button_text"]), _shown(u, b.get("message_id"))),
         "tap": lambda u, b: u.tap_reply_button(str(b["text"])),
         "edit": lambda u, b: u.edit(int(b["message_id"]), str(b["text"])),
         "block": lambda u, b: u.block(),
@@ -95,6 +108,7 @@ class PlaygroundRoutes:
         app.router.add_get("/_emulator/changes", self.changes)
         app.router.add_post("/_emulator/users", self.create_user)
         app.router.add_get("/_emulator/users/{user_id}/messages", self.messages)
+        app.router.add_get("/_emulator/users/{user_id}/keyboard", self.keyboard)
         app.router.add_post("/_emulator/users/{user_id}/{action}", self.act)
         app.router.add_get("/_emulator/calls", self.calls)
         app.router.add_post("/_emulator/faults", self.add_fault)
@@ -157,6 +171,12 @@ class PlaygroundRoutes:
         if user is None:
             return _fail("no such user", 404)
         return _ok([view_to_json(v) for v in user.messages(include_deleted=True)])
+
+    async def keyboard(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        if user is None:
+            return _fail("no such user", 404)
+        return _ok({"keyboard": user.chat.reply_keyboard})
 
     async def act(self, request: web.Request) -> web.Response:
         user = self._user(request)

@@ -23,7 +23,7 @@ from .api_methods import Handler
 from .calls import CallLog, CallRecord
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError
 from .files import MIB
-from .limits import SENDING_METHODS, Faults, RateLimits
+from .limits import SENDING_METHODS, Fault, Faults, RateLimits
 from .params import Params, read_params
 from .state import World
 
@@ -87,20 +87,29 @@ class BotApiServer:
             handler = self.methods.get(method)
             if handler is None:
                 raise NOT_FOUND
+            late = None
             if self.faults.rules:
                 early = await self._inject_fault(request, record, method, params)
-                if early is not None:
+                if isinstance(early, Fault):
+                    late = early
+                elif early is not None:
                     return early
             if self.rate_limits.enabled and method in SENDING_METHODS:
                 self._check_flood(method, params)
             result = await handler(params)
+            if late is not None:
+                # Done, but the answer comes too late: a client that timed out hangs up here.
+                record.result = result
+                record.description = "answered late"
+                await asyncio.sleep(late.delay)
         except ApiError as exc:
             record.description = exc.description
             self.calls.finish(record, exc.code)
             return web.Response(body=dumps(exc.payload()), status=exc.code, content_type=_JSON)
         except asyncio.CancelledError:
             # The client hung up (a read timeout, a cancelled long poll): nobody gets an answer.
-            record.description = "client disconnected before the answer"
+            if record.description != "answered late":
+                record.description = "client disconnected before the answer"
             self.calls.finish(record, 0)
             raise
         record.result = result
@@ -109,10 +118,13 @@ class BotApiServer:
 
     async def _inject_fault(
         self, request: web.Request, record: CallRecord, method: str, params: Params
-    ) -> web.StreamResponse | None:
+    ) -> web.StreamResponse | Fault | None:
+        """An early answer, a "late" fault to apply after the call, or None to go on."""
         fault = self.faults.pick(method, params.values)
         if fault is None:
             return None
+        if fault.kind == "late":
+            return fault
         if fault.kind == "slow":
             await asyncio.sleep(fault.delay)
             return None

@@ -714,3 +714,100 @@ async def test_a_file_gone_from_storage_is_said_not_fatal(desk: Desk) -> None:
     assert desk.lines(parent)[-1] == (
         "⚠️ lost.pdf could not be shown here: the stored file is missing"
     )
+
+
+async def test_customer_messages_waiting_for_the_channel_go_as_one_post(desk: Desk) -> None:
+    ticket = await desk.report()
+    await desk.deliver()
+    [parent] = desk.parents()
+    texts = ["It fails again", "on invoice 12", "and on 13 <too>"]
+    for text in texts:
+        await desk.run(
+            conversation.add_customer_message, AddCustomerMessage(desk.anna, ticket.id, text)
+        )
+    await desk.run(
+        conversation.add_customer_message,
+        AddCustomerMessage(desk.jan, ticket.id, "Jan here: it blocks our payroll"),
+    )
+
+    outcome = await deliver_due(desk.uow_factory, desk.senders(), desk.clock)
+
+    assert outcome.delivered == 4  # one pass, one post, four rows marked delivered together
+    assert desk.lines(parent)[-1] == (
+        "💬 *Anna Nowak* (customer): It fails again\n\n"
+        "💬 *Anna Nowak* (customer): on invoice 12\n\n"
+        "💬 *Anna Nowak* (customer): and on 13 <too>\n\n"
+        "💬 *Jan Kowalski* (customer): Jan here: it blocks our payroll"
+    )
+    assert len(desk.thread(parent)) == 2  # the opening, then the shared post
+    async with desk.uow_factory(read_only=True) as uow:
+        assert await uow.outbox.pending_count() == 0
+
+
+async def test_a_customer_message_with_files_is_not_folded_into_a_shared_post(desk: Desk) -> None:
+    ticket = await desk.report()
+    await desk.deliver()
+    [parent] = desk.parents()
+    shot = await desk.file("more.png", PNG)
+    for command in (
+        AddCustomerMessage(desk.anna, ticket.id, "first"),
+        AddCustomerMessage(desk.anna, ticket.id, "with a file", files=(shot,)),
+        AddCustomerMessage(desk.anna, ticket.id, "last"),
+    ):
+        await desk.run(conversation.add_customer_message, command)
+    await desk.deliver()
+    assert desk.lines(parent)[1:] == [
+        "💬 *Anna Nowak* (customer): first",
+        "💬 *Anna Nowak* (customer): with a file",
+        "",  # the file
+        "💬 *Anna Nowak* (customer): last",
+    ]
+
+
+async def test_an_event_that_leaves_the_card_as_it_was_does_not_edit_it(desk: Desk) -> None:
+    """chat.update is Tier 3 (about 50 a minute): a busy desk must not spend it on nothing."""
+    ticket = await desk.report()
+    await desk.deliver()
+    updates = desk.emu.calls.count("chat.update")
+    for text in ("first", "second", "third"):
+        await desk.run(
+            conversation.add_customer_message, AddCustomerMessage(desk.anna, ticket.id, text)
+        )
+        await desk.deliver()
+    assert desk.emu.calls.count("chat.update") == updates  # the lines came, the card stayed
+
+    alice = AgentActor(desk.alice.id)
+    await desk.run(workflow.set_priority, SetPriority(alice, ticket.id, Priority.HIGH))
+    await desk.deliver()
+    assert desk.emu.calls.count("chat.update") == updates + 1
+    [parent] = desk.parents()
+    assert fields(parent)["Priority"] == "🔴 High"
+
+
+HOSTILE_TEXTS = [
+    "<!channel> <!here> <!everyone> urgent",
+    "ask <@U0ALICE> and <#C0SUPPORT|support> or <!subteam^S123|devs>",
+    "<https://evil.example/login|Click to see your invoice> <mailto:a@b.c|mail>",
+    "&lt;!channel&gt; <!channel|channel> <<!here>> *bold* `code` ```block```",
+    "<!date^1392734382^{date}|fallback> \u202egnp.exe",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+async def test_a_customers_text_never_pings_mentions_or_links_in_slack(
+    desk: Desk, text: str
+) -> None:
+    """Customer text is shown as typed: no @channel, no mention, no disguised link."""
+    ticket = await desk.report(subject=text, description=text)
+    await desk.run(
+        conversation.add_customer_message, AddCustomerMessage(desk.anna, ticket.id, text)
+    )
+    await desk.deliver()
+    [parent] = desk.parents()
+    for message in [parent, *desk.thread(parent)]:
+        shown = desk.emu.ws.rendered(message)
+        assert not shown.pings_channel, shown.plain
+        assert (shown.users, shown.channels, shown.usergroups) == ((), (), ()), shown.plain
+        assert not [link for link in shown.links if "evil" in str(link)], shown.plain
+    first = text.split()[0]
+    assert first in desk.emu.ws.rendered(parent).plain, "shown as typed"

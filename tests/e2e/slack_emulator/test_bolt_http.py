@@ -239,3 +239,55 @@ async def test_response_url_in_channel_and_use_limit(emu: SlackEmulator) -> None
     assert alice.messages("#support")[-1].text == "Everyone: the VPN is back"
     assert [e.text for e in alice.ephemerals] == [f"private {n}" for n in range(4)]
     assert len(emu.ws.response_urls[url.split("/", 5)[-1]].posts) == 5
+
+
+async def test_a_button_in_a_dm_reaches_the_app_as_slack_shapes_it(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    app, pressed = bolt_app(emu), []
+
+    @app.action("pick")
+    async def on_pick(body: dict[str, Any], ack: AsyncAck) -> None:
+        pressed.append(body)
+        await ack()
+
+    carol = emu.person("carol")
+    dm = (await client.conversations_open(users=carol.id))["channel"]["id"]
+    button = {"type": "button", "action_id": "pick", "value": "v1"}
+    button["text"] = {"type": "plain_text", "text": "Pick"}
+    posted = await client.chat_postMessage(
+        channel=dm, text="Choose", blocks=[{"type": "actions", "elements": [button]}]
+    )
+    message = emu.ws.message(dm, posted["ts"])
+    assert message is not None
+    async with running_bolt(emu, app):
+        await carol.click(message, "pick")
+        await emu.wait_for(lambda: pressed)
+    (body,) = pressed
+    assert body["container"] == {
+        "type": "message",
+        "message_ts": posted["ts"],
+        "channel_id": dm,
+        "is_ephemeral": False,
+    }
+    assert body["channel"] == {"id": dm, "name": "directmessage"}
+    assert body["user"]["id"] == carol.id
+    assert body["actions"][0]["value"] == "v1"
+
+
+async def test_opening_the_apps_tabs_tells_the_app(emu: SlackEmulator) -> None:
+    app, opened = bolt_app(emu), []
+
+    @app.event("app_home_opened")
+    async def on_open(event: dict[str, Any]) -> None:
+        opened.append(event)
+
+    carol = emu.person("carol")
+    async with running_bolt(emu, app):
+        await carol.open_app()
+        await carol.open_app("home")
+        await emu.wait_for(lambda: len(opened) == 2)
+    messages, home = opened
+    dm = emu.ws.open_im(carol.id).id
+    assert (messages["user"], messages["channel"], messages["tab"]) == (carol.id, dm, "messages")
+    assert home["tab"] == "home"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.emulator import SlackEmulator
+from adapters.slack.emulator import Duplicates, SlackEmulator
 
 from .conftest import bolt_app, running_bolt, serve
 
@@ -187,3 +188,33 @@ async def test_no_events_without_membership_or_subscription(emu: SlackEmulator) 
         await emu.person("alice").post("#support", "unsubscribed")
         await emu.settle()
     assert receiver.requests == []
+
+
+async def test_duplicates_send_retries_while_the_first_is_still_being_handled(
+    emu: SlackEmulator,
+) -> None:
+    in_flight, overlapped = 0, 0
+
+    async def slow(request: web.Request) -> web.Response:
+        nonlocal in_flight, overlapped
+        in_flight += 1
+        overlapped = max(overlapped, in_flight)
+        await asyncio.sleep(0.05)
+        in_flight -= 1
+        return web.Response(text=request.headers.get("X-Slack-Retry-Num", "0"))
+
+    app = web.Application()
+    app.router.add_post("/events", slow)
+    emu.events.duplicates = Duplicates(random.Random(3), most=4, gap=0.001)
+    async with serve(app) as base:
+        emu.connect_app(f"{base}/events")
+        for n in range(12):
+            await emu.person("alice").post("#support", f"m{n}")
+        await emu.settle()
+    sent = [len(d.attempts) for d in emu.events.deliveries]
+    assert set(sent) == {1, 2, 3, 4}  # 1 to 4 copies of each event
+    assert sum(sent) - len(sent) == emu.events.duplicates.copies
+    assert overlapped > 1  # copies arrived while the first was being handled
+    for delivery in emu.events.deliveries:
+        assert sorted(a.retry_num for a in delivery.attempts) == list(range(len(delivery.attempts)))
+        assert delivery.delivered

@@ -120,6 +120,45 @@ async def test_probability_and_any_method_faults(
     assert (await client.auth_test())["ok"] is True
 
 
+async def test_lost_answer_posts_the_message_without_telling_the_client(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    # slack_sdk re-sends a call whose connection dropped: the message is posted twice.
+    emu.faults.add(method="chat.postMessage", kind="lost", times=1)
+    await client.chat_postMessage(channel="#support", text="said once")
+    texts = [m.text for m in emu.ws.channel("support").messages.values()]
+    assert texts.count("said once") == 2
+    assert emu.calls.errors["lost"] == 1
+
+
+async def test_fault_mix_fails_a_share_of_the_named_methods_with_each_kind(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    client.retry_handlers.clear()  # every failure reaches the test
+    faults = emu.faults.mix(
+        0.4,
+        {"ratelimited": 1, "server_error": 1, "error": 2},
+        methods=["chat.postMessage", "chat.update"],
+        seed=3,
+        status=503,
+    )
+    seen = {"ratelimited": 0, "server_error": 0, "error": 0, "ok": 0}
+    for n in range(300):
+        try:
+            await client.chat_postMessage(channel="#support", text=f"m{n}")
+            seen["ok"] += 1
+        except SlackApiError as failure:
+            status = failure.response.status_code
+            seen[{429: "ratelimited", 503: "server_error", 200: "error"}[status]] += 1
+    assert (await client.auth_test())["ok"] is True  # not named: never faulted
+    assert [f.hits for f in faults] == [seen["ratelimited"], seen["server_error"], seen["error"]]
+    assert 90 <= 300 - seen["ok"] <= 150  # 40 %, give or take
+    assert max(seen["ratelimited"], seen["server_error"]) < seen["error"]  # weights 1:1:2
+    assert min(seen["ratelimited"], seen["server_error"]) >= 15
+    with pytest.raises(ValueError, match="probability"):
+        emu.faults.mix(0.2, {"ratelimited": 0})
+
+
 async def test_upload_and_download_faults(emu: SlackEmulator, client: AsyncWebClient) -> None:
     emu.faults.add(method="files.upload", kind="server_error", status=500)
     ticket = await client.files_getUploadURLExternal(filename="a.txt", length=1)

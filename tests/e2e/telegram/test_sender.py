@@ -163,8 +163,9 @@ async def test_a_blocked_customer_is_unreachable_and_marked_so(
     uow_factory: SqlUnitOfWorkFactory,
 ) -> None:
     alice.block()
-    with pytest.raises(Unreachable, match="blocked"):
+    with pytest.raises(Unreachable, match="blocked") as caught:
         await sender.send(say_message(customer, Say("Your ticket was resolved")))
+    assert caught.value.why == "blocked"  # what the agents are told (core.giving_up)
     async with uow_factory(read_only=True) as uow:
         identity = await uow.identities.get_by_chat(TELEGRAM, customer.chat_id)
     assert identity is not None
@@ -174,8 +175,9 @@ async def test_a_blocked_customer_is_unreachable_and_marked_so(
 async def test_a_chat_that_does_not_exist_is_unreachable(
     sender: TelegramSender, customer: Customer
 ) -> None:
-    with pytest.raises(Unreachable, match=r"(?i)chat not found"):
+    with pytest.raises(Unreachable, match=r"(?i)chat not found") as caught:
         await sender.send(say_message(customer, Say("hello"), chat_id="123456"))
+    assert caught.value.why == "chat_gone"
 
 
 async def test_flood_control_says_when_to_retry(

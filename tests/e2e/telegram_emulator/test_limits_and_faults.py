@@ -169,6 +169,48 @@ async def test_fault_selection_times_skip_when_probability(
     assert flaky.hits == failures
 
 
+async def test_fault_late_sends_the_message_but_answers_too_late(
+    emu: TelegramEmulator, bot: Bot, user: SimUser
+) -> None:
+    emu.faults.add("sendMessage", "late", delay=1.0)
+    with pytest.raises(TimedOut):
+        await bot.send_message(user.id, "sent all the same", read_timeout=0.2)
+    # The message is in the chat although the client never heard so: resending doubles it.
+    assert [m.text for m in user.bot_messages()] == ["sent all the same"]
+    record = emu.calls("sendMessage")[-1]
+    assert (record.status, record.description) == (0, "answered late")
+
+
+async def test_fault_mix_fails_a_share_of_the_named_methods_with_each_kind(
+    emu: TelegramEmulator, bot: Bot, user: SimUser
+) -> None:
+    rules = emu.faults.mix(
+        0.4, {"429": 1, "500": 1, "502": 2}, methods=["sendMessage", "sendPhoto"], seed=5
+    )
+    seen = {"429": 0, "500": 0, "502": 0, "ok": 0}
+    for n in range(300):
+        try:
+            await bot.send_message(user.id, f"m{n}")
+            seen["ok"] += 1
+        except RetryAfter:
+            seen["429"] += 1
+        except NetworkError as error:
+            seen["502" if "Bad Gateway" in str(error) else "500"] += 1
+    await bot.get_me()  # not named: never faulted
+    assert [r.hits for r in rules] == [seen["429"], seen["500"], seen["502"]]
+    assert 90 <= 300 - seen["ok"] <= 150  # 40 %, give or take
+    assert max(seen["429"], seen["500"]) < seen["502"]  # weights 1:1:2
+    assert min(seen["429"], seen["500"]) >= 15
+    # Seeded: the same seed draws the same failures.
+    again = TelegramEmulator(token=emu.token).faults
+    replay = again.mix(0.4, {"429": 1, "500": 1, "502": 2}, methods=["sendMessage"], seed=5)
+    for _ in range(300):
+        again.pick("sendmessage", {})
+    assert [r.hits for r in replay] == [r.hits for r in rules]
+    with pytest.raises(ValueError, match="probability"):
+        emu.faults.mix(1.5, {"429": 1})
+
+
 async def test_call_log_helpers_and_counters(
     emu: TelegramEmulator, bot: Bot, user: SimUser
 ) -> None:

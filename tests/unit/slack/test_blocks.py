@@ -149,6 +149,7 @@ def test_whatever_a_customer_typed_pings_and_links_nobody() -> None:
                 "ticket_priority",
                 "ticket_request_info",
                 "ticket_resolve",
+                "ticket_expected_close",
             ],
         ),
         (
@@ -159,6 +160,7 @@ def test_whatever_a_customer_typed_pings_and_links_nobody() -> None:
                 "ticket_priority",
                 "ticket_request_info",
                 "ticket_resolve",
+                "ticket_expected_close",
             ],
         ),
         (
@@ -169,6 +171,7 @@ def test_whatever_a_customer_typed_pings_and_links_nobody() -> None:
                 "ticket_priority",
                 "ticket_request_info",
                 "ticket_resolve",
+                "ticket_expected_close",
             ],
         ),
         (TicketStatus.RESOLVED, ["ticket_reopen", "ticket_close"]),
@@ -312,7 +315,57 @@ def test_support_token_lines() -> None:
     )
 
 
+def test_customer_unreachable_lines_say_why_and_what_happened_instead() -> None:
+    assert lines.customer_unreachable("blocked", by_email=True) == (
+        "⚠️ Could not reach the customer: the bot was blocked;"
+        " the message went to their e-mail address instead"
+    )
+    assert lines.customer_unreachable("chat_gone", by_email=False) == (
+        "⚠️ Could not reach the customer: their chat no longer exists;"
+        " they have no e-mail address on file: reach them another way"
+    )
+    assert "given up" in lines.customer_unreachable("exhausted", by_email=False)
+
+
 def test_names_cannot_inject_markup_into_lines() -> None:
     line = lines.status_changed(TicketStatus.NEW, AuthorKind.AGENT, "<!everyone>")
     assert render(line).broadcasts == ()
     assert "&lt;!everyone&gt;" in line
+
+
+def test_the_expected_close_picker_shows_the_date_and_names_the_ticket_in_its_block() -> None:
+    _, blocks = ticket_parent(replace(CARD, expected_close=date(2026, 12, 4)))
+    picker = elements(blocks)[lines.ACTION_EXPECTED_CLOSE]
+    assert picker["type"] == "datepicker"
+    assert picker["initial_date"] == "2026-12-04"
+    (actions,) = [b for b in blocks if b["type"] == "actions"]
+    assert lines.number_from_block_id(actions["block_id"]) == 1042
+    unset = elements(ticket_parent(replace(CARD, expected_close=None))[1])
+    assert "initial_date" not in unset[lines.ACTION_EXPECTED_CLOSE]
+    with pytest.raises(ValueError, match="not a ticket card"):
+        lines.number_from_block_id("something_else:12:ab")
+
+
+def test_a_breached_sla_shows_on_the_card_while_the_clock_runs() -> None:
+    due = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+    def shown(card: TicketCard) -> str:
+        return render("\n".join(mrkdwn_texts(ticket_parent(card)[1]))).plain
+
+    calm = shown(replace(CARD, sla_due_at=due))
+    breached_card = replace(CARD, sla_due_at=due, sla_breached=True)
+    breached = shown(breached_card)
+    assert "breached" not in calm
+    assert "SLA breached" in breached
+    assert "was due" in breached
+    # A breach changes the block ids, so Slack clients redraw the card.
+    assert breached_card.revision != replace(CARD, sla_due_at=due).revision
+    stopped = replace(breached_card, status=TicketStatus.RESOLVED)
+    assert "breached" not in shown(stopped)
+
+
+def test_sla_lines_mention_the_assignee_or_say_nobody_has_it() -> None:
+    due = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    assert "<@U0ALICE>" in lines.sla_reminder(due, "U0ALICE")
+    assert "Nobody has this ticket" in lines.sla_reminder(due, None)
+    assert "<!date^" in lines.sla_breached(due)

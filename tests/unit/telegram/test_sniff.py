@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from PIL import Image
 
-from adapters.telegram.files import extension_for, sniff_mime
+from adapters.common.sniff import sniff_mime
+from adapters.telegram.files import extension_for
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
