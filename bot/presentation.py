@@ -8,6 +8,7 @@ escapes them) rather than pasting them into mini-HTML yourself.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from bot.i18n import Translator
 from core.model import Priority, TicketStatus, TicketType
@@ -51,3 +52,19 @@ __all__ = [
     "urgency_icon",
     "urgency_label",
 ]
+
+
+def duration(t: Translator, spent: timedelta) -> str:
+    """A duration in words, the two largest units that matter: "2 days 3 hours",
+    "5 hours 10 minutes", "7 minutes"."""
+    minutes = max(0, int(spent.total_seconds() // 60))
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        units = [("tickets-days", days), ("tickets-hours", hours)]
+    elif hours:
+        units = [("tickets-hours", hours), ("tickets-minutes", mins)]
+    elif mins:
+        units = [("tickets-minutes", mins)]
+    else:
+        return t("tickets-under-a-minute")
+    return " ".join(t(message_id, count=count) for message_id, count in units if count)

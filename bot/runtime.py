@@ -3,6 +3,11 @@
 `running(settings)` opens the database (migrating an embedded SQLite file), the file store and
 the platform clients, starts the delivery worker, the inbox processor and the Telegram poller,
 and on exit stops them in the reverse order, finishing the work in flight.
+
+`role` splits the work for several processes (see docs/operations.md): "web" receives (HTTP:
+Telegram's webhook, Slack's events, health and metrics) and handles the inbox; "worker" delivers
+the outbox, polls Telegram when there is no webhook, holds the Slack Socket Mode connection and
+runs the periodic jobs; "all" does both in one process.
 """
 
 from __future__ import annotations
@@ -11,13 +16,16 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
+import ssl
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import httpx
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.engine import make_url
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
@@ -27,15 +35,24 @@ from adapters.telegram.commands import register_commands
 from adapters.telegram.files import TelegramFileFetcher
 from adapters.telegram.polling import TelegramPoller
 from adapters.telegram.sender import TelegramSender
+from bot.coordination import Coordination, delivery_pieces
+from bot.exclusive import run_exclusively
 from bot.flows.engine import Deps, FlowLimits
 from bot.flows.registry import build_conversations
 from bot.flows.router import Conversations
-from bot.inbound import InboundHandlers, InboxProcessor
+from bot.health import Cached, Check, Readiness, database_check, redis_check
+from bot.inbound import InboundHandlers, InboxProcessor, Pace
+from bot.jobs import PeriodicJobs, standard_jobs
 from bot.mail import mailer_from_settings
+from bot.metrics import TracedHandler, metered
 from bot.pushes import PushRenderer
+from bot.redaction import RedactingSecrets, redacting
 from bot.settings import Settings
+from bot.sla_reminders import run_sla_watch
 from bot.slack import SlackInbound, run_socket_mode, slack_inbound
+from bot.slack_customers import SlackCustomers, slack_customers
 from bot.telegram import TelegramInbox
+from bot.telegram_webhook import register_webhook, webhook_handler, webhook_secret
 from bot.web import serving, web_app
 from bot.worker import DeliveryWorker
 from core.context import Context, EngineConfig, SystemClock, SystemSecrets
@@ -44,7 +61,6 @@ from core.model import Audience, Platform
 from core.ports import Clock, Sender
 from storage.db import Database, open_database
 from storage.files import LocalFileStore
-from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -64,6 +80,15 @@ class Runtime:
     slack: AsyncWebClient | None = None
     slack_inbound: SlackInbound | None = None  # agents acting in the support channel
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    role: str = "all"
+    readiness: Readiness = field(default_factory=Readiness)
+    webhook_url: str | None = None  # Telegram delivers here (None: long polling)
+    web_port: int | None = None  # where the web server listens, when it does
+    jobs: PeriodicJobs | None = None  # the worker's periodic jobs
+    coordination: Coordination | None = None  # Redis or in-process; `ping()` for /readyz
+
+
+ROLES = ("all", "web", "worker")
 
 
 class _Links:
@@ -73,7 +98,20 @@ class _Links:
     def start_link(self, platform: Platform, payload: str) -> str:
         if platform is Platform.TELEGRAM and self._telegram:
             return f"https://t.me/{self._telegram}?start={payload}"
+        if platform is Platform.SLACK:
+            return payload  # a code the person sends the bot in a DM (bot.slack_customers)
         return f"/start {payload}"
+
+
+def engine_config_from(settings: Settings) -> EngineConfig:
+    """The operator's settings the core applies (they were documented but not passed on)."""
+    return EngineConfig(
+        reopen_window=timedelta(days=settings.reopen_window_days),
+        max_attachments_per_ticket=settings.max_attachments_per_ticket,
+        max_attachment_bytes=settings.max_attachment_mb * 2**20,
+        default_language=settings.default_language,
+        max_tickets_per_hour=settings.max_tickets_per_hour,
+    )
 
 
 def signing_secret(settings: Settings) -> bytes:
@@ -85,16 +123,34 @@ def signing_secret(settings: Settings) -> bytes:
     return hashlib.sha256(f"supportbot-links:{token}".encode()).digest()
 
 
-def telegram_bot(settings: Settings) -> Bot:
+def secret_values(settings: Settings) -> list[str | None]:
+    """Every secret the settings hold, for bot.redaction to keep out of the logs."""
+    values = [
+        settings.telegram_bot_token,
+        settings.telegram_webhook_secret,
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.link_secret,
+        settings.smtp_password,
+    ]
+    found = [v.get_secret_value() if v is not None else None for v in values]
+    # postgresql://user:password@host/db: the password is a secret too.
+    return [*found, make_url(settings.database_url).password]
+
+
+def telegram_bot(settings: Settings, tls: ssl.SSLContext | None = None) -> Bot:
+    """`tls` is shared by the bot's two clients (each would load the CA bundle, ~30 ms)."""
     assert settings.telegram_bot_token is not None
     base = settings.telegram_api_base_url.rstrip("/")
+    verify = {"verify": tls or httpx.create_ssl_context()}
     return Bot(
         settings.telegram_bot_token.get_secret_value(),
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
         # Long polling holds one connection open; sends need their own pool.
-        request=HTTPXRequest(connection_pool_size=32),
-        get_updates_request=HTTPXRequest(read_timeout=40),
+        request=HTTPXRequest(connection_pool_size=32, httpx_kwargs=verify),
+        get_updates_request=HTTPXRequest(read_timeout=40, httpx_kwargs=verify),
     )
 
 
@@ -117,6 +173,8 @@ def _slack_inbound(
     session: aiohttp.ClientSession,
     deps: Deps,
     inbox: InboxProcessor,
+    customers: SlackCustomers | None = None,
+    on_new: Callable[[], None] | None = None,
 ) -> SlackInbound | None:
     """Agents' actions in the support channel, if Slack can tell us about them."""
     if not settings.slack_support_channel:
@@ -135,8 +193,22 @@ def _slack_inbound(
         uow_factory=deps.uow_factory,
         ctx=deps.ctx,
         file_store=deps.file_store,
-        on_new=inbox.wake,
+        on_new=on_new or inbox.wake,
         max_file_bytes=deps.limits.max_attachment_bytes,
+        customers=customers.listen if customers is not None else None,
+    )
+
+
+def _sla_watch(
+    settings: Settings, uow_factory: SqlUnitOfWorkFactory, ctx: Context, stop: asyncio.Event
+) -> Coroutine[Any, Any, None]:
+    """Reminders and breach marks in the desk's threads (bot.sla_reminders)."""
+    return run_sla_watch(
+        uow_factory,
+        ctx,
+        stop,
+        lead=timedelta(minutes=settings.sla_reminder_minutes),
+        interval=settings.sla_check_seconds,
     )
 
 
@@ -148,20 +220,35 @@ async def running(
     engine_config: EngineConfig | None = None,
     album_quiet: float = 0.8,
     poll_timeout: int = 25,
+    role: str = "all",
+    http: bool = False,
 ) -> AsyncIterator[Runtime]:
+    """`http=True` serves /healthz, /readyz and /metrics even when nothing else needs the web
+    server (the CLI asks for it; in-process tests leave it off and bind no port)."""
+    assert role in ROLES, role
+    receives = role in ("all", "web")
+    delivers = role in ("all", "worker")
     clock = clock or SystemClock()
     if settings.database_url.startswith("sqlite"):
+        from storage.migrate import upgrade  # Alembic (~0.1 s to import) only where it is used
+
         await upgrade(settings.database_url)  # embedded: keep the schema at head by itself
     database = await open_database(settings.database_url)
     stop = asyncio.Event()
     async with contextlib.AsyncExitStack() as stack:
+        stack.enter_context(redacting(secret_values(settings)))
         stack.push_async_callback(database.dispose)
         uow_factory = SqlUnitOfWorkFactory(database.sessionmaker)
         files = LocalFileStore(settings.files_dir)
-        ctx = Context(clock=clock, secrets=SystemSecrets(), config=engine_config or EngineConfig())
+        ctx = Context(
+            clock=clock,
+            secrets=RedactingSecrets(SystemSecrets()),
+            config=engine_config or engine_config_from(settings),
+        )
         limits = FlowLimits(
             max_attachments=settings.max_attachments_per_ticket,
             max_attachment_bytes=settings.max_attachment_mb * 2**20,
+            file_types=settings.file_types,
         )
         secret = signing_secret(settings)
         signer = CallbackSigner(secret)
@@ -171,16 +258,17 @@ async def running(
         fetcher = None
         username: str | None = None
         if settings.telegram_bot_token is not None:
-            telegram = telegram_bot(settings)
+            tls = httpx.create_ssl_context()  # one CA bundle load for the three clients
+            telegram = telegram_bot(settings, tls)
             await stack.enter_async_context(telegram)
             username = telegram.username
-            http = await stack.enter_async_context(httpx.AsyncClient(timeout=60))
-            fetcher = TelegramFileFetcher(telegram, files, http)
+            downloads = await stack.enter_async_context(httpx.AsyncClient(timeout=60, verify=tls))
+            fetcher = TelegramFileFetcher(telegram, files, downloads)
             renderer = PushRenderer(
                 uow_factory, settings.default_language, settings.default_timezone
             )
-            senders[(Audience.CUSTOMER, Platform.TELEGRAM)] = TelegramSender(
-                telegram, uow_factory, files, signer, renderer
+            senders[(Audience.CUSTOMER, Platform.TELEGRAM)] = metered(
+                TelegramSender(telegram, uow_factory, files, signer, renderer), "telegram"
             )
         slack: AsyncWebClient | None = None
         session: aiohttp.ClientSession | None = None
@@ -192,8 +280,9 @@ async def running(
                 log.error("SLACK_SUPPORT_CHANNEL is not set: the desk's messages wait for it")
             # Registered even without a channel: its messages then wait (RetryLater) instead
             # of being given up for want of a sender.
-            senders[(Audience.AGENTS, Platform.SLACK)] = SlackDeskSender(
-                slack, uow_factory, files, settings.slack_support_channel or ""
+            senders[(Audience.AGENTS, Platform.SLACK)] = metered(
+                SlackDeskSender(slack, uow_factory, files, settings.slack_support_channel or ""),
+                "slack",
             )
         deps = Deps(
             uow_factory=uow_factory,
@@ -206,48 +295,166 @@ async def running(
             mailer=mailer_from_settings(settings),
         )
         conversations = build_conversations(deps)
-        worker = DeliveryWorker(uow_factory, senders, clock, poll_interval=1.0)
-        uow_factory.on_outbox_commit = worker.wake
-        inbox = InboxProcessor(uow_factory, handlers, clock, album_quiet=album_quiet)
-        runtime = Runtime(settings, database, uow_factory, files, conversations, worker, inbox)
-        runtime.slack = slack
+        customers: SlackCustomers | None = None
         if slack is not None and session is not None:
-            runtime.slack_inbound = _slack_inbound(settings, slack, session, deps, inbox)
+            # People who DM the bot: the same flows as on Telegram, their pushes to the DM.
+            customers = slack_customers(
+                slack,
+                session,
+                conversations=conversations,
+                signer=signer,
+                uow_factory=uow_factory,
+                file_store=files,
+                render_push=PushRenderer(
+                    uow_factory, settings.default_language, settings.default_timezone
+                ),
+            )
+            senders[(Audience.CUSTOMER, Platform.SLACK)] = metered(customers.sender, "slack")
+        pieces = delivery_pieces(settings, uow_factory, deps.mailer, senders)
+        stack.push_async_callback(pieces.coordination.close)
+        worker = pieces.worker(uow_factory, senders, clock)
+        uow_factory.on_outbox_commit = pieces.waking(worker.wake)
+        inbox = InboxProcessor(
+            uow_factory,
+            handlers,
+            clock,
+            album_quiet=album_quiet,
+            pace=Pace(settings.flood_burst, settings.flood_per_minute),
+            locks=pieces.coordination.locks,
+        )
+        runtime = Runtime(settings, database, uow_factory, files, conversations, worker, inbox)
+        runtime.coordination = pieces.coordination
+        runtime.role = role
+        runtime.slack = slack
+        runtime.readiness = _readiness(settings, database, telegram, slack)
+        if slack is not None and session is not None:
+            runtime.slack_inbound = _slack_inbound(
+                settings,
+                slack,
+                session,
+                deps,
+                inbox,
+                customers,
+                on_new=pieces.waking(inbox.wake, "inbox"),
+            )
+        slack_http = runtime.slack_inbound is not None and settings.slack_app_token is None
         if runtime.slack_inbound is not None:
-            handlers[Platform.SLACK] = runtime.slack_inbound.inbox
-            if settings.slack_app_token is None:
-                # HTTP events: listening before any task starts, so a port in use fails the
-                # start cleanly.
-                app = web_app(slack=runtime.slack_inbound.app)
-                await stack.enter_async_context(serving(app, settings.host, settings.port))
+            slack_handler = runtime.slack_inbound.inbox
+            if customers is not None:
+                slack_handler = customers.inboxes(runtime.slack_inbound.inbox)
+            handlers[Platform.SLACK] = TracedHandler(slack_handler, "slack")
         if telegram is not None:
-            handlers[Platform.TELEGRAM] = TelegramInbox(
-                telegram, conversations, signer, fetcher, uow_factory
+            handlers[Platform.TELEGRAM] = TracedHandler(
+                TelegramInbox(telegram, conversations, signer, fetcher, uow_factory), "telegram"
             )
             with contextlib.suppress(Exception):
                 await register_commands(telegram)
             runtime.telegram = telegram
-            runtime.poller = TelegramPoller(
-                telegram, uow_factory, clock, inbox.wake, timeout=poll_timeout
+            if settings.public_url is None and delivers:
+                runtime.poller = TelegramPoller(
+                    telegram,
+                    uow_factory,
+                    clock,
+                    pieces.waking(inbox.wake, "inbox"),
+                    timeout=poll_timeout,
+                )
+        hook = None
+        if receives and telegram is not None and settings.public_url is not None:
+            hook = webhook_handler(
+                telegram,
+                uow_factory,
+                clock,
+                webhook_secret(settings),
+                pieces.waking(inbox.wake, "inbox"),
             )
+        slack_http = slack_http and receives
+        if http or slack_http or hook is not None:
+            # Listening before any task starts, so a port in use fails the start cleanly.
+            app = web_app(
+                slack=runtime.slack_inbound.app if slack_http and runtime.slack_inbound else None,
+                telegram_webhook=hook,
+                readiness=runtime.readiness,
+                sessionmaker=database.sessionmaker,
+                signing_secret=(
+                    settings.slack_signing_secret.get_secret_value()
+                    if settings.slack_signing_secret
+                    else None
+                ),
+            )
+            runner = await stack.enter_async_context(serving(app, settings.host, settings.port))
+            runtime.web_port = runner.addresses[0][1]
+        if hook is not None and telegram is not None:
+            runtime.webhook_url = await register_webhook(telegram, settings)
+            log.info("Telegram delivers by webhook to %s", runtime.webhook_url)
 
         def start(coroutine: Coroutine[Any, Any, None]) -> None:
             runtime.tasks.append(asyncio.create_task(coroutine))
 
-        start(worker.run(stop))
-        start(inbox.run(stop))
-        if runtime.slack_inbound is not None and settings.slack_app_token is not None:
+        if delivers:
+            start(worker.run(stop))
+            start(pieces.coordination.listen(worker.wake, stop))
+            runtime.jobs = PeriodicJobs(standard_jobs(uow_factory, ctx), database)
+            start(runtime.jobs.run(stop))
+            if slack is not None:
+                # One worker at a time sweeps, so nobody is reminded twice.
+                start(
+                    run_exclusively(
+                        "sla-watch",
+                        database,
+                        lambda mine: _sla_watch(settings, uow_factory, ctx, mine),
+                        stop,
+                    )
+                )
+        if receives:
+            start(pieces.coordination.listen(inbox.wake, stop, "inbox"))
+            if settings.redis_url:
+                # Redis's per-chat locks let every web process handle the inbox.
+                start(inbox.run(stop))
+            else:
+                # Without them, one process at a time does (a PostgreSQL advisory lock).
+                start(run_exclusively("inbox", database, inbox.run, stop))
+        if delivers and runtime.slack_inbound is not None and settings.slack_app_token is not None:
             token = settings.slack_app_token.get_secret_value()
             start(run_socket_mode(runtime.slack_inbound.app, token, stop))
+        polling = runtime.poller is not None
         if runtime.poller is not None:
-            start(runtime.poller.run(stop))
+            # One process polls at a time (a Redis lock); the others take over if it dies.
+            leader = f"telegram-polling:{telegram.id if telegram else 0}"  # one poller per bot
+            start(pieces.coordination.lead(leader, runtime.poller.run, stop))
         try:
             yield runtime
         finally:
             stop.set()
             worker.wake()
             inbox.wake()
-            if runtime.poller is not None:
+            if polling:
                 # getUpdates may hold the connection for its whole timeout: don't wait for it.
                 runtime.tasks[-1].cancel()
             await asyncio.gather(*runtime.tasks, return_exceptions=True)
+
+
+def _readiness(
+    settings: Settings, database: Database, telegram: Bot | None, slack: AsyncWebClient | None
+) -> Readiness:
+    """What /readyz asks: the database, Redis when configured, each configured platform."""
+    checks: dict[str, Check] = {"database": database_check(database)}
+    if settings.redis_url:
+        checks["redis"] = redis_check(settings.redis_url)
+    if telegram is not None:
+
+        async def telegram_check() -> None:
+            await telegram.get_me()
+
+        checks["telegram"] = Cached(telegram_check)
+    if slack is not None:
+
+        async def slack_check() -> None:
+            await slack.auth_test()
+
+        checks["slack"] = Cached(slack_check)
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.telegram_bot_token, settings.slack_bot_token, settings.slack_app_token)
+        if s is not None
+    ]
+    return Readiness(checks, tuple(secrets))

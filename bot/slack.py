@@ -24,16 +24,20 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import modals, notices
+from adapters.slack.commands import COMMAND
 from adapters.slack.downloads import SlackFileFetcher
 from adapters.slack.notices import Notices
 from adapters.slack.people import ChannelMembers, Names
@@ -48,7 +52,9 @@ from adapters.slack.translate import (
     translate,
 )
 from bot.flows.state import BotUnitOfWorkFactory
+from bot.inbound import InboxHandler
 from bot.settings import Settings
+from bot.slack_commands import CommandsFirst, TicketCommands
 from bot.slack_inbox import SlackInbox
 from core.context import Context
 from core.model import InboxEvent, Platform
@@ -59,6 +65,7 @@ __all__ = [
     "SlackListeners",
     "SlackRecorder",
     "bolt_app",
+    "recording_failed",
     "run_socket_mode",
     "slack_inbound",
 ]
@@ -66,6 +73,20 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _EMPTY_TEXT = "Please write something: it is sent to the customer."
+
+
+class RecordingFailed(Exception):
+    """The inbox could not take a payload: Slack must be answered 500, so it sends it again."""
+
+
+# Set in the request's own context when recording failed: bot.web then keeps Bolt's 500 (Slack
+# retries); any other 500 is Bolt or a listener choking on a payload it cannot read, which a
+# retry reads no better, so that one is answered 400.
+_recording_failed: ContextVar[bool] = ContextVar("slack_recording_failed", default=False)
+
+
+def recording_failed() -> bool:
+    return _recording_failed.get()
 
 
 class SlackRecorder:
@@ -86,9 +107,13 @@ class SlackRecorder:
             payload=dict(body),
             received_at=self._clock.now(),
         )
-        async with self._uow_factory() as uow:
-            new = await uow.inbox.add_if_new(event)
-            await uow.commit()
+        try:
+            async with self._uow_factory() as uow:
+                new = await uow.inbox.add_if_new(event)
+                await uow.commit()
+        except Exception as exc:
+            _recording_failed.set(True)
+            raise RecordingFailed(type(exc).__name__) from exc
         if new:
             self.recorded += 1
             self._on_new()
@@ -103,6 +128,8 @@ class SlackListeners:
     recorder: SlackRecorder
     members: ChannelMembers
     notices: Notices
+    # Registers the customers' DM listeners (bot.slack_customers) ahead of the desk's.
+    customers: Callable[[AsyncApp, SlackRecorder], None] | None = None
 
     def desk_for(self, context: AsyncBoltContext) -> Desk:
         # Bolt learnt the bot's user id from auth.test: its own posts are never replies.
@@ -110,18 +137,32 @@ class SlackListeners:
         return replace(self.desk, bot_user_id=bot_user_id) if bot_user_id else self.desk
 
 
+class _ClientWinsNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN from the environment (our setting has that name) and then
+    warns, at every start, that the client we pass wins over it: true, and only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def bolt_app(
     client: AsyncWebClient, listeners: SlackListeners, *, signing_secret: str | None
 ) -> AsyncApp:
     """The Bolt app. Without a signing secret (Socket Mode) requests are not verified: they
     arrive over a connection the bot opened with its app token."""
+    logger = logging.getLogger("slack_bolt.supportbot")
+    if not any(isinstance(f, _ClientWinsNotice) for f in logger.filters):
+        logger.addFilter(_ClientWinsNotice())
     app = AsyncApp(
+        name="supportbot",  # else Bolt finds one with inspect.stack(), ~0.05 s of reading sources
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,
         process_before_response=True,
-        logger=logging.getLogger("slack_bolt.supportbot"),
+        logger=logger,
     )
+    if listeners.customers is not None:
+        listeners.customers(app, listeners.recorder)  # first: the catch-alls below take all
 
     @app.event("message")
     async def on_message(body: dict[str, Any], ack: AsyncAck, context: AsyncBoltContext) -> None:
@@ -137,6 +178,8 @@ def bolt_app(
     async def on_other_event(ack: AsyncAck) -> None:
         # Acknowledged, or Slack would send events nobody listens to again and again.
         await ack()
+
+    register_ticket_command(app, listeners.recorder)
 
     @app.action(re.compile(r"^ticket_"))
     async def on_card(body: dict[str, Any], ack: AsyncAck, context: AsyncBoltContext) -> None:
@@ -206,7 +249,7 @@ async def _open_modal(
 @dataclass(frozen=True)
 class SlackInbound:
     app: AsyncApp
-    inbox: SlackInbox
+    inbox: InboxHandler  # the desk's SlackInbox, behind /ticket's (bot.slack_commands)
     recorder: SlackRecorder
 
 
@@ -220,6 +263,7 @@ def slack_inbound(
     file_store: FileStore,
     on_new: Callable[[], None],
     max_file_bytes: int,
+    customers: Callable[[AsyncApp, SlackRecorder], None] | None = None,
 ) -> SlackInbound:
     """Everything the support channel's inbound side needs, sharing one client and session."""
     assert settings.slack_support_channel, "no support channel, nothing to listen to"
@@ -231,20 +275,43 @@ def slack_inbound(
     secret = settings.slack_signing_secret
     app = bolt_app(
         client,
-        SlackListeners(desk, recorder, members, told),
+        SlackListeners(desk, recorder, members, told, customers),
         signing_secret=secret.get_secret_value() if secret is not None else None,
     )
-    inbox = SlackInbox(
+    names = Names(client)
+    desk_inbox = SlackInbox(
         desk=desk,
         uow_factory=uow_factory,
         ctx=ctx,
         members=members,
-        names=Names(client),
+        names=names,
         notices=told,
         files=SlackFileFetcher(session, client.token, file_store),
         max_file_bytes=max_file_bytes,
     )
-    return SlackInbound(app, inbox, recorder)
+    commands = TicketCommands(
+        channel=desk.channel,
+        uow_factory=uow_factory,
+        ctx=ctx,
+        members=members,
+        names=names,
+        client=client,
+        session=session,
+        default_language=settings.default_language,
+        timezone=settings.default_timezone,
+        reminder_lead=timedelta(minutes=settings.sla_reminder_minutes),
+    )
+    return SlackInbound(app, CommandsFirst(commands, desk_inbox, uow_factory), recorder)
+
+
+def register_ticket_command(app: AsyncApp, recorder: SlackRecorder) -> None:
+    """/ticket: recorded, then acknowledged with an empty body (Slack shows nothing); the
+    answer follows through the inbox (bot.slack_commands says why)."""
+
+    @app.command(COMMAND)
+    async def on_ticket(body: dict[str, Any], ack: AsyncAck) -> None:
+        await recorder.record(body)
+        await ack()
 
 
 async def run_socket_mode(app: AsyncApp, app_token: str, stop: asyncio.Event) -> None:

@@ -45,6 +45,7 @@ from adapters.slack.translate import (
     Reopen,
     RequestInfo,
     Resolve,
+    SetExpectedClose,
     SetPriority,
     SetStatus,
     SlackFile,
@@ -59,9 +60,10 @@ from core import commands as cmd
 from core.actors import AgentActor
 from core.context import Context
 from core.errors import DomainError
-from core.model import Agent, EntryKind, InboxEvent, Platform
+from core.model import EntryKind, InboxEvent, Platform
 from core.ports import UnitOfWork
 from core.services import conversation, queries, workflow
+from core.services.agents import agent_for_slack_user
 
 __all__ = ["SlackInbox"]
 
@@ -98,15 +100,31 @@ class SlackInbox:
         self._t = Translator("en")
 
     def route(self, event: InboxEvent) -> Routing:
-        said = translate(event.payload, self._desk)
+        said = self._translate(event)
         origin = getattr(said, "origin", None)
         if isinstance(origin, Origin):
             return Routing(chat_key=origin.key)
         return Routing(chat_key=f"slack:event:{event.event_id}")
 
+    def _translate(self, event: InboxEvent) -> Intent | None:
+        try:
+            return translate(event.payload, self._desk)
+        except Exception as exc:
+            # A payload Slack changed or someone holding the secret made up: nothing to do.
+            log.warning("unreadable Slack payload %s: %s", event.event_id, type(exc).__name__)
+            return None
+
+    async def slow_down(self, event: InboxEvent) -> None:
+        """A thread floods (bot.inbound.Pace): whoever acted is told once, privately."""
+        origin = getattr(self._translate(event), "origin", None)
+        if isinstance(origin, Origin):
+            await self._notices.tell(origin, notices.SLOW_DOWN)
+
     async def handle(self, events: Sequence[InboxEvent], done: MarkDone) -> None:
         for event in events:
-            await self._handle(translate(event.payload, self._desk))
+            said = self._translate(event)
+            if said is not None:
+                await self._handle(said)
         # The core committed on its own; a crash before this line handles the event again,
         # which replies and notes recognise (their source ref) and settings repeat harmlessly.
         async with self._uow_factory() as uow:
@@ -142,17 +160,11 @@ class SlackInbox:
         if not await self._members.contains(origin.user):
             await self._notices.tell(origin, notices.not_a_member(origin.channel))
             return None
-        async with self._uow_factory(read_only=True) as uow:
-            agent = await uow.agents.get_by_slack_id(origin.user)
-        if agent is None:
-            name = await self._names.name(origin.user)
-            async with self._uow_factory() as uow:
-                agent = await uow.agents.get_by_slack_id(origin.user)
-                if agent is None:
-                    agent = Agent(slack_user_id=origin.user, display_name=name)
-                    await uow.agents.add(agent)
-                    await uow.commit()
-                    log.info("new agent %s from Slack user %s", agent.id, origin.user)
+        agent, created = await agent_for_slack_user(
+            self._uow_factory, origin.user, lambda: self._names.name(origin.user)
+        )
+        if created:
+            log.info("new agent %s from Slack user %s", agent.id, origin.user)
         return AgentActor(agent.id)
 
     # -- the thread -------------------------------------------------------------------------
@@ -256,6 +268,9 @@ class SlackInbox:
                 await self._run(workflow.resolve_ticket, resolution)
             case RequestInfo(text=text):
                 await self._run(conversation.request_info, cmd.RequestInfo(actor, ticket.id, text))
+            case SetExpectedClose(day=day):
+                expected = cmd.SetExpectedClose(actor, ticket.id, day)
+                await self._run(workflow.set_expected_close, expected)
 
     async def _run(
         self, service: Callable[[Command, UnitOfWork, Context], Awaitable[T]], command: Command

@@ -18,6 +18,7 @@ from bot.flows.io import Files, Press
 from bot.flows.router import Conversations, Inbound
 from bot.flows.state import BotUnitOfWorkFactory
 from bot.inbound import MarkDone, Routing
+from core.giving_up import chat_blocked
 from core.model import InboxEvent, Platform
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,7 @@ class TelegramInbox:
         return Routing(chat_key=f"telegram:{chat}", group=group)
 
     async def handle(self, events: Sequence[InboxEvent], done: MarkDone) -> None:
-        said = [
-            translate(Update.de_json(event.payload, self._bot), self._signer) for event in events
-        ]
+        said = [self._translate(event) for event in events]
         meant = [item for item in said if item is not None]
         if not meant:
             await self._just_done(done)
@@ -80,6 +79,20 @@ class TelegramInbox:
             for item in meant:
                 if item.callback_id is not None:
                     await self._answer(item.callback_id)
+
+    async def slow_down(self, event: InboxEvent) -> None:
+        """The chat floods: one polite note in its language (bot.inbound.Pace)."""
+        item = self._translate(event)
+        if item is not None and item.kind not in (InboundKind.BLOCKED, InboundKind.UNBLOCKED):
+            await self._conversations.notice(self._inbound([item]), "flood-slow-down")
+
+    def _translate(self, event: InboxEvent) -> TelegramInbound | None:
+        try:
+            return translate(Update.de_json(event.payload, self._bot), self._signer)
+        except Exception as exc:
+            # Not an update python-telegram-bot can read: nothing to answer, nothing to retry.
+            log.warning("unreadable Telegram update %s: %s", event.event_id, type(exc).__name__)
+            return None
 
     def _inbound(self, meant: list[TelegramInbound]) -> Inbound:
         first = meant[0]
@@ -106,7 +119,11 @@ class TelegramInbox:
         async with self._uow_factory() as uow:
             identity = await uow.identities.get_by_chat(Platform.TELEGRAM, item.chat_id)
             if identity is not None:
-                identity.reachable = item.kind is InboundKind.UNBLOCKED
+                reachable = item.kind is InboundKind.UNBLOCKED
+                if identity.reachable and not reachable:
+                    now = self._conversations.deps.ctx.clock.now()
+                    await chat_blocked(uow, identity, now)  # the agents hear of it once
+                identity.reachable = reachable
                 await uow.identities.update(identity)
             await done(uow)
             await uow.commit()

@@ -7,7 +7,15 @@ import contextlib
 import logging
 from collections.abc import Mapping
 
-from core.delivery import DeliveryPolicy, Outcome, SenderKey, deliver_due
+from core.delivery import (
+    DeliveryPolicy,
+    GiveUpHandler,
+    KeyLocks,
+    Outcome,
+    Pacing,
+    SenderKey,
+    deliver_due,
+)
 from core.ports import Clock, Sender, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -21,7 +29,14 @@ class DeliveryWorker:
         clock: Clock,
         policy: DeliveryPolicy = DeliveryPolicy(),
         poll_interval: float = 1.0,
+        *,
+        pacing: Pacing | None = None,
+        locks: KeyLocks | None = None,
+        on_give_up: GiveUpHandler | None = None,
     ) -> None:
+        self._pacing = pacing or Pacing()
+        self._locks = locks
+        self._on_give_up = on_give_up
         self._uow_factory = uow_factory
         self._senders = senders
         self._clock = clock
@@ -35,11 +50,20 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run_once(self) -> Outcome:
-        outcome = await deliver_due(self._uow_factory, self._senders, self._clock, self._policy)
+        outcome = await deliver_due(
+            self._uow_factory,
+            self._senders,
+            self._clock,
+            self._policy,
+            self._pacing,
+            self._locks,
+            self._on_give_up,
+        )
         self.totals = Outcome(
             delivered=self.totals.delivered + outcome.delivered,
             retried=self.totals.retried + outcome.retried,
             failed=self.totals.failed + outcome.failed,
+            paced=self.totals.paced + outcome.paced,
         )
         return outcome
 
@@ -56,7 +80,7 @@ class DeliveryWorker:
                 log.exception("delivery pass failed (%d in a row)", failures)
                 await self._sleep(stop, min(30.0, 0.5 * 2**failures))
                 continue
-            if outcome == Outcome():
+            if outcome.delivered == outcome.retried == outcome.failed == 0:
                 await self._sleep(stop, self._poll_interval)
 
     async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:

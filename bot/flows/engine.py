@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.flows import actions
-from bot.flows.io import Button, Input, Keyboard, Press, Say
+from bot.flows.io import Button, Compose, Input, Keyboard, Press, Say
 from bot.flows.state import BotUnitOfWorkFactory, ConversationState
 from bot.i18n import Translator, Value
+from bot.metrics import flow_event
 from core.actors import CustomerActor
 from core.context import Context
 from core.errors import DomainError
+from core.filetypes import FileTypePolicy
 from core.model import ChatIdentity, Company, CustomerUser, Platform, Role
 from core.ports import FileStore, Mailer, StoredFile
 
@@ -56,6 +58,7 @@ class FlowLimits:
     max_attachments: int = 10
     max_attachment_bytes: int = 25 * 1024 * 1024
     idle_minutes: int = 30  # a flow left alone longer than this is dropped, with a note
+    file_types: FileTypePolicy = field(default_factory=FileTypePolicy)
 
     @property
     def max_attachment_mb(self) -> int:
@@ -120,6 +123,7 @@ class Session:
         buttons: Keyboard = (),
         replace: bool = False,
         ask_contact: str | None = None,
+        compose: bool = False,
         clear_reply_keyboard: bool = False,
         ticket_number: int | None = None,
         params: Mapping[str, Value] | None = None,
@@ -131,9 +135,19 @@ class Session:
                 buttons=buttons,
                 replace_message_id=self.pressed_message_id if replace else None,
                 ask_contact=self.text(ask_contact) if ask_contact else None,
+                compose=self.compose_form() if compose else None,
                 clear_reply_keyboard=clear_reply_keyboard,
                 ticket_number=ticket_number,
             )
+        )
+
+    def compose_form(self) -> Compose:
+        """The texts of a form for a long answer (platforms with forms offer it)."""
+        return Compose(
+            self.t("compose-button"),
+            self.t("compose-title"),
+            self.t("compose-submit"),
+            self.t("compose-label"),
         )
 
     def say_error(self, error: DomainError) -> None:
@@ -187,6 +201,8 @@ class FlowEngine:
         self.flows = {flow.name: flow for flow in flows}
 
     async def start(self, session: Session, name: str) -> None:
+        flow_event(session.state.flow, "interrupted")
+        flow_event(name, "started")
         session.state.leave_flow()
         session.state.flow = name
         await self._enter(session, self.flows[name].first)
@@ -203,9 +219,11 @@ class FlowEngine:
             return True
         following = await flow.steps[state.step].answer(session, received)
         if following == HAND_BACK:
+            flow_event(state.flow, "interrupted")
             state.leave_flow()
             return False
         if following == DONE:
+            flow_event(state.flow, "completed")
             state.leave_flow()
         elif following is not None:
             state.back.append(state.step)
@@ -214,6 +232,7 @@ class FlowEngine:
 
     async def cancel(self, session: Session) -> bool:
         flow = self.flows.get(session.state.flow or "")
+        flow_event(session.state.flow, "cancelled")
         session.state.leave_flow()
         if flow is not None and flow.on_cancel is not None:
             await flow.on_cancel(session)
@@ -227,6 +246,7 @@ class FlowEngine:
             if redirect is None:
                 return
             if redirect == DONE:
+                flow_event(session.state.flow, "completed")
                 session.state.leave_flow()
                 return
             step = redirect

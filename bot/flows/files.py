@@ -39,6 +39,11 @@ async def take_file(s: Session, item: IncomingFile, already: int) -> StoredData 
     except FileTooLarge:
         s.say("report-file-too-big", name=name, mb=limits.max_attachment_mb)
         return None
+    if not limits.file_types.accepts(fetched.mime_type, fetched.file_name):
+        # The bytes stay in the content-addressed store unreferenced: the same bytes may be
+        # an accepted file of someone else's (a .docx is a ZIP), so they are not deleted here.
+        s.say("report-file-type-refused", name=name, type=fetched.mime_type)
+        return None
     return {
         "key": fetched.stored.key,
         "sha256": fetched.stored.sha256,

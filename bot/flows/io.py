@@ -11,7 +11,7 @@ translation files, and every value a person supplied is HTML-escaped before it i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -100,6 +100,17 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
+class Compose:
+    """A form for a long answer, where the platform has one (a Slack modal); texts translated.
+    Platforms without forms ignore it: the person types the answer in the chat as usual."""
+
+    button: str  # opens the form
+    title: str
+    submit: str
+    label: str  # above the text field
+
+
+@dataclass(frozen=True)
 class Say:
     """One message from the bot to the person."""
 
@@ -110,6 +121,7 @@ class Say:
     ticket_number: int | None = None  # thread it under this ticket's first message
     replace_message_id: str | None = None  # edit this bot message instead of sending a new one
     attachment_ids: tuple[str, ...] = ()  # core Attachment ids (as strings) to send with it
+    compose: Compose | None = None  # the answer may be written in a form (see Compose)
 
 
 def keyboard(*rows: list[Button] | tuple[Button, ...]) -> Keyboard:
@@ -129,6 +141,7 @@ def say_to_payload(say: Say) -> dict[str, Any]:
         "ticket_number": say.ticket_number,
         "replace_message_id": say.replace_message_id,
         "attachment_ids": list(say.attachment_ids),
+        "compose": list(astuple(say.compose)) if say.compose else None,
     }
 
 
@@ -144,4 +157,5 @@ def say_from_payload(payload: dict[str, Any]) -> Say:
         ticket_number=payload.get("ticket_number"),
         replace_message_id=payload.get("replace_message_id"),
         attachment_ids=tuple(payload.get("attachment_ids", ())),
+        compose=Compose(*payload["compose"]) if payload.get("compose") else None,
     )

@@ -144,7 +144,8 @@ async def _unlinked_press(s: Session, press: Press, engine: FlowEngine) -> bool:
     if item == REGISTER:
         await start_registration(s, engine)
     elif item == INVITED:
-        s.say("link-invited-help", buttons=welcome_keyboard(s, invited=False))
+        keys = welcome_keyboard(s, invited=False)
+        s.say("link-invited-help", buttons=keys, platform=s.platform.value)
     elif item == "lang":
         show_languages(s)
     elif item == "menu":  # "Back" from the languages: to where they were
@@ -315,6 +316,7 @@ async def answer_role(s: Session, received: Input) -> str | None:
         link=link,
         expires=s.t.datetime(issued.invite.expires_at),
         company=s.company.name if s.company else "",
+        platform=s.platform.value,  # Slack has no deep links: the invite is a code to send
     )
     return DONE
 

@@ -101,7 +101,7 @@ async def answer_subject(s: Session, received: Input) -> str | None:
 
 
 async def ask_description(s: Session) -> str | None:
-    s.say("report-ask-description", buttons=keyboard(s.nav_row()))
+    s.say("report-ask-description", buttons=keyboard(s.nav_row()), compose=True)
     return None
 
 

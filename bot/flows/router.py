@@ -23,6 +23,7 @@ from bot.flows.io import SAY_EVENT, Command, Input, Press, Say, say_to_payload
 from bot.flows.menu import show_menu
 from bot.flows.state import BotUnitOfWork, ConversationState, conversation_key
 from bot.i18n import Translator, pick_language
+from bot.metrics import flow_event
 from core.commands import SeeIdentity
 from core.errors import DomainError
 from core.model import Audience, ChatIdentity, OutboxMessage, Platform
@@ -88,6 +89,12 @@ class Conversations:
         await self._finish(session, on_commit)
         return session.out
 
+    async def notice(self, inbound: Inbound, message_id: str) -> None:
+        """Tell the chat one text, outside whatever it is doing (its state is kept)."""
+        session = await self._session(inbound, None)
+        session.say(message_id)
+        await self._finish(session, None)
+
     # -- who and where ---------------------------------------------------------------------------
 
     async def _session(self, inbound: Inbound, files: FileFetcher | None) -> Session:
@@ -132,6 +139,7 @@ class Conversations:
             files=files,
         )
         if expired:
+            flow_event(session.state.flow, "expired")
             session.state.leave_flow()
             if chosen:
                 session.state.data["lang"] = chosen

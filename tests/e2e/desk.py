@@ -43,14 +43,13 @@ class Desk:
 
 
 def settings_for(emu: TelegramEmulator, tmp_path: Path, **more: object) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        files_dir=tmp_path / "files",
-        telegram_bot_token=emu.token,
-        telegram_api_base_url=emu.url,
-        **more,  # type: ignore[arg-type]
-    )
+    defaults: dict[str, object] = {
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "files_dir": tmp_path / "files",
+        "telegram_bot_token": emu.token,
+        "telegram_api_base_url": emu.url,
+    }
+    return Settings(_env_file=None, **(defaults | more))  # type: ignore[arg-type]
 
 
 async def seed(runtime: Runtime, anna: SimUser) -> Agent:

@@ -44,6 +44,7 @@ from core.model import (
     TicketStatus,
     TicketType,
 )
+from core.ports import Clock
 from core.services.tickets import open_ticket
 from tests.e2e.desk import settings_for
 from tests.e2e.slack_emulator.conftest import serve
@@ -135,7 +136,9 @@ async def http_world(tmp_path: Path) -> AsyncIterator[World]:
 
 
 @asynccontextmanager
-async def _world(transport: str, tmp_path: Path) -> AsyncIterator[World]:
+async def _world(
+    transport: str, tmp_path: Path, clock: Clock | None = None, **more: object
+) -> AsyncIterator[World]:
     async with (
         TelegramEmulator() as telegram,
         SlackEmulator(app_timeout=1.0, event_retry_delays=(0.0, 0.0, 0.0)) as slack,
@@ -153,8 +156,9 @@ async def _world(transport: str, tmp_path: Path) -> AsyncIterator[World]:
             slack_api_base_url=slack.api_url,
             slack_support_channel=slack.ws.channel("support").id,
             **receive,
+            **more,
         )
-        async with running(settings, poll_timeout=1) as runtime:
+        async with running(settings, clock=clock, poll_timeout=1) as runtime:
             events_url = None
             if transport == "socket":
                 await slack.socket.wait_connected()

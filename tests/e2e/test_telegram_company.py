@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -220,3 +221,61 @@ async def test_every_status_push_reaches_a_polish_customer_under_the_ticket(
         pushed = people.chats["anna"].bot_messages()
         push = next(m for m in reversed(pushed) if m.text == text)
         assert push.reply_to_message_id == anchor.message_id, fragment
+
+
+# -- isolation: guessing, replying across chats (issue 9) ---------------------------------------
+
+
+async def test_guessing_ticket_numbers_reveals_nothing(people: People) -> None:
+    """Every number Anna may not see gets the same answer as one that does not exist."""
+    secret = await people.open("carl", "Tajne dane innej firmy")
+    colleague = await people.open("szef", "Sprawa szefa")
+    anna = people.chats["anna"]
+    answers = []
+    for number in (secret, colleague, secret + 50):
+        anna.send_text(f"/tickets {number}")
+        answers.append(await people.said("anna", "Nie znaleźliśmy"))
+    assert all("Tajne" not in a and "Sprawa szefa" not in a for a in answers)
+    numbers = (secret, colleague, secret + 50)
+    same = {a.replace(str(n), "N") for a, n in zip(answers, numbers, strict=True)}
+    assert len(same) == 1, "an existing ticket answers like a missing one"
+    # The super user of Acme sees a colleague's ticket, never another company's.
+    people.chats["szef"].send_text(f"/tickets {colleague}")
+    await people.said("szef", "Sprawa szefa")
+    people.chats["szef"].send_text(f"/tickets {secret}")
+    assert "Tajne" not in await people.said("szef", "Nie znaleźliśmy")
+
+
+async def test_a_reply_to_a_message_of_another_chat_reaches_no_ticket(people: People) -> None:
+    """Telegram message ids are per chat; an update claiming to reply to Anna's ticket message
+    from Carl's chat (a forged update, or a forwarded copy) must not land on Anna's ticket."""
+    number = await people.open("anna", "Problem Anny")
+    pushed = await people.chats["anna"].wait_for_message(
+        lambda m: f"#{number}" in (m.text or ""), timeout=WAIT
+    )
+    carl = people.chats["carl"]
+    # A forwarded copy in Carl's own chat, replied to: the bot never sent that message there.
+    before = len(carl.bot_messages())
+    copy = carl.send_text(pushed.text or "")
+    carl.reply(copy, "Dopisuję się do cudzego zgłoszenia")
+    # And a forged update naming Anna's message id inside Carl's chat.
+    world = people.emu.world
+    forged = {
+        "message_id": 999_999,
+        "date": world.now(),
+        "from": {"id": carl.id, "is_bot": False, "first_name": "Carl"},
+        "chat": {"id": carl.chat_id, "type": "private", "first_name": "Carl"},
+        "text": "Wstrzyknięta odpowiedź",
+        "reply_to_message": {**pushed.raw, "chat": {"id": carl.chat_id, "type": "private"}},
+    }
+    world.updates.push("message", forged, carl.chat_id)
+    for _ in range(200):  # each of the three gets an answer
+        if len(carl.bot_messages()) >= before + 3:
+            break
+        await asyncio.sleep(0.05)
+    assert len(carl.bot_messages()) >= before + 3
+    async with people.runtime.uow_factory() as uow:
+        ticket = await uow.tickets.get_by_number(number)
+        assert ticket is not None
+        entries = await uow.entries.list_for_ticket(ticket.id)
+    assert all("cudzego" not in e.text and "Wstrzyknięta" not in e.text for e in entries)

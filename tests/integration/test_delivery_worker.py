@@ -112,10 +112,14 @@ async def test_transient_faults_back_off_exponentially(uow_factory: UnitOfWorkFa
 
 
 @pytest.mark.parametrize(
-    "error", [Unreachable("bot was blocked by the user"), PermanentFailure("bad request")]
+    ("error", "recorded"),
+    [
+        (Unreachable("bot was blocked by the user"), "blocked: bot was blocked by the user"),
+        (PermanentFailure("bad request"), "PermanentFailure: bad request"),
+    ],
 )
 async def test_a_final_refusal_gives_up_at_once_and_frees_the_queue(
-    uow_factory: UnitOfWorkFactory, error: Exception
+    uow_factory: UnitOfWorkFactory, error: Exception, recorded: str
 ) -> None:
     first = outbox_message("blocked", payload={"n": 1})
     await enqueue(uow_factory, first, outbox_message("blocked", payload={"n": 2}))
@@ -126,7 +130,7 @@ async def test_a_final_refusal_gives_up_at_once_and_frees_the_queue(
         given_up = await uow.outbox.get(first.id)
     assert given_up is not None
     assert given_up.failed_at == clock.now()
-    assert given_up.last_error == f"{type(error).__name__}: {error}"
+    assert given_up.last_error == recorded
     await deliver_due(uow_factory, {SENDERS_KEY: sender}, clock)
     assert sender.sent == [("blocked", 2)]
 

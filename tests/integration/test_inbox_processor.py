@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
+
+from bot.coordination import RedisCoordination
 from bot.inbound import InboxProcessor, MarkDone, Routing
+from core.delivery import KeyLocks
 from core.model import InboxEvent, Platform
-from storage.uow import SqlUnitOfWorkFactory
-from tests.integration.builders import T0
+from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from tests.integration.builders import T0, outbox_message
 
 
 @dataclass
@@ -100,3 +107,126 @@ async def test_a_poison_event_is_set_aside_after_the_budget_and_its_chat_goes_on
     assert handler.handled == ["next"]
     async with sqlite_uow_factory() as uow:
         assert await uow.inbox.unprocessed(10) == []
+
+
+async def test_a_chat_finishing_while_a_pass_reads_is_not_handled_again(
+    sqlite_uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """A pass reads the inbox while a chat's event is being handled; the handling commits and
+    ends before the pass looks at its list. The list still shows the event unprocessed: the
+    pass must not start it again (it did, under load: greetings twice, a message twice)."""
+    release, read_done, proceed = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    handler = GatedHandler(sqlite_uow_factory, release=release)
+    gate = ReadGate(sqlite_uow_factory, read_done, proceed)
+    processor = InboxProcessor(gate, {Platform.TELEGRAM: handler}, Clock())
+    await record(sqlite_uow_factory, "1")
+    await processor.run_once()  # chat "c" is being handled, held at `release`
+    (first,) = list(processor._tasks)
+    gate.gated = True
+    second = asyncio.create_task(processor.run_once())
+    await read_done.wait()  # the second pass has read "1" as unprocessed
+    release.set()
+    await first  # "1" committed as processed, the chat is free again
+    proceed.set()
+    await second
+    await processor.drain()
+    assert handler.handled == ["1"], "handled once"
+
+
+@dataclass
+class GatedHandler(FlakyHandler):
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def handle(self, events: Sequence[InboxEvent], done: MarkDone) -> None:
+        await self.release.wait()
+        await super().handle(events, done)
+
+
+class ReadGate:
+    """A unit-of-work factory whose units, once `gated`, pause after they end."""
+
+    def __init__(
+        self, inner: SqlUnitOfWorkFactory, read_done: asyncio.Event, proceed: asyncio.Event
+    ) -> None:
+        self.inner, self.read_done, self.proceed = inner, read_done, proceed
+        self.gated = False
+
+    def __call__(self, *, read_only: bool = False) -> Any:
+        uow = self.inner(read_only=read_only)
+        return _Paused(uow, self) if self.gated else uow
+
+
+class _Paused:
+    """Pauses once the read transaction is over: the window between reading and deciding."""
+
+    def __init__(self, uow: SqlUnitOfWork, gate: ReadGate) -> None:
+        self.uow, self.gate = uow, gate
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        return await self.uow.__aenter__()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.uow.__aexit__(*exc)  # type: ignore[arg-type]
+        self.gate.read_done.set()
+        await self.gate.proceed.wait()
+
+
+@dataclass
+class CountingHandler:
+    """Writes one outcome row (an outbox message) per handling, in `done`'s transaction, after
+    a pause: two processors racing for one event would both write one."""
+
+    uow_factory: SqlUnitOfWorkFactory
+    handled: list[str] = field(default_factory=list)
+
+    def route(self, event: InboxEvent) -> Routing:
+        return Routing(chat_key=str(event.payload["chat"]))
+
+    async def handle(self, events: Sequence[InboxEvent], done: MarkDone) -> None:
+        await asyncio.sleep(0.01)
+        async with self.uow_factory() as uow:
+            for event in events:
+                await uow.outbox.add(outbox_message(f"out-{event.event_id}"))
+            await done(uow)
+            await uow.commit()
+        self.handled += [e.event_id for e in events]
+
+
+async def _race(uow_factory: SqlUnitOfWorkFactory, locks: list[KeyLocks | None]) -> int:
+    """Two processors ("processes") over one inbox; returns the outcome rows written."""
+    ids = [f"{chat}-{n}" for n in range(4) for chat in "abcdef"]
+    for event_id in ids:
+        await record(uow_factory, event_id, chat=event_id[0])
+    handlers = [CountingHandler(uow_factory) for _ in locks]
+    processors = [
+        InboxProcessor(uow_factory, {Platform.TELEGRAM: h}, Clock(), locks=lock)
+        for h, lock in zip(handlers, locks, strict=True)
+    ]
+    for _ in range(12):
+        await asyncio.gather(*(pass_once(p) for p in processors))
+    async with uow_factory(read_only=True) as uow:
+        assert await uow.inbox.unprocessed(100) == []
+        written = await uow.outbox.pending_count()
+    assert written == len(ids)
+    return sum(len(h.handled) for h in handlers)
+
+
+@pytest.mark.postgres
+async def test_two_processors_racing_for_one_inbox_store_each_outcome_once(
+    postgres_uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    await _race(postgres_uow_factory, [None, None])
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_with_redis_one_processor_takes_a_chat_at_a_time(
+    postgres_uow_factory: SqlUnitOfWorkFactory, redis_url: str
+) -> None:
+    shared = [RedisCoordination(redis_url, prefix=f"test-{uuid.uuid4().hex[:10]}") for _ in "ab"]
+    try:
+        handled = await _race(postgres_uow_factory, [c.locks for c in shared])
+    finally:
+        for coordination in shared:
+            await coordination.close()
+    assert handled == 24  # nobody even started a chat another process had

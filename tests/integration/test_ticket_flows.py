@@ -548,6 +548,20 @@ async def test_the_only_active_ticket_gets_the_message(world: World) -> None:
     assert ref.entry_id is not None, "the entry knows its chat message"
 
 
+async def test_a_message_handled_again_after_a_crash_is_on_the_ticket_once(world: World) -> None:
+    """The core committed the message, the bot died before the inbox marked the update
+    handled, Telegram sent the update again: it is confirmed, not added twice (and not
+    refused for ever, which would hold up everything the customer writes after it)."""
+    a = anna(world)
+    number = await world.open(a, "Open one")
+    await a.text("Any news?")
+    said = await a.send(Text("Any news?", a.sent[-1]))  # the same update, handled again
+    assert text_of(said) == f"✓ Added to #{number}"
+    assert await world.messages(number) == ["Any news?"]
+    await a.text("And now?")
+    assert await world.messages(number) == ["Any news?", "And now?"]
+
+
 async def test_several_active_tickets_ask_which_and_nothing_is_lost(world: World) -> None:
     a = anna(world)
     first = await world.open(a, "First")

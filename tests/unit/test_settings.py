@@ -53,3 +53,18 @@ def test_secrets_never_show_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "very-secret" not in repr(settings)
     assert "secret-telegram" not in str(settings)
     assert settings.has_chat_tokens
+
+
+def test_a_copy_of_env_example_is_a_valid_configuration(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`cp .env.example .env` is the README's first step: its empty `KEY=` lines mean unset."""
+    for key in example_keys():
+        monkeypatch.delenv(key, raising=False)
+    copy = tmp_path / ".env"
+    copy.write_text(EXAMPLE.read_text())
+    settings = load_settings(env_file=copy)
+    assert settings.telegram_bot_token is None
+    assert settings.public_url is None
+    assert settings.link_secret is None
+    assert not settings.has_chat_tokens

@@ -54,6 +54,7 @@ async def ask_text(s: Session) -> str | None:
         max=limits.max_attachments,
         mb=limits.max_attachment_mb,
         buttons=keyboard(s.nav_row()),
+        compose=True,
     )
     return None
 

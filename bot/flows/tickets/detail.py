@@ -117,19 +117,8 @@ def _fields(s: Session, view: TicketView) -> str:
 
 
 def duration(s: Session, spent: timedelta) -> str:
-    """A duration in words, the two largest units that matter: "2 days 3 hours",
-    "5 hours 10 minutes", "7 minutes"."""
-    minutes = max(0, int(spent.total_seconds() // 60))
-    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
-    if days:
-        units = [("tickets-days", days), ("tickets-hours", hours)]
-    elif hours:
-        units = [("tickets-hours", hours), ("tickets-minutes", mins)]
-    elif mins:
-        units = [("tickets-minutes", mins)]
-    else:
-        return s.t("tickets-under-a-minute")
-    return " ".join(s.t(message_id, count=count) for message_id, count in units if count)
+    """A duration in words (bot.presentation.duration) in the session's language."""
+    return presentation.duration(s.t, spent)
 
 
 def _history(s: Session, view: TicketView, names: Names) -> list[Item]:

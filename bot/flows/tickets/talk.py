@@ -100,6 +100,8 @@ async def deliver(s: Session, ticket: Ticket, messages: Sequence[Pending]) -> bo
     """Add the messages to the ticket, in order. False when they could not be: on a
     finished ticket they wait while the person decides; a refusal is explained."""
     for index, message in enumerate(messages):
+        if await taken_in(s, message.message_id):
+            continue  # added before a crash; its update is being handled again
         command = AddCustomerMessage(
             actor=s.actor,
             ticket_id=ticket.id,
@@ -122,6 +124,14 @@ async def deliver(s: Session, ticket: Ticket, messages: Sequence[Pending]) -> bo
     s.state.ticket_number = ticket.number
     s.say("tickets-added", number=num(ticket.number), ticket_number=ticket.number)
     return True
+
+
+async def taken_in(s: Session, message_id: str) -> bool:
+    """Whether this chat message is on a ticket already: the core committed it, then the bot
+    died before the inbox marked the update handled, and Telegram's update came again."""
+    async with s.deps.uow_factory(read_only=True) as uow:
+        ref = await uow.refs.find(s.platform, s.identity.chat_id, message_id)
+    return ref is not None and ref.entry_id is not None
 
 
 async def apply_edit(s: Session, edited: Edited) -> None:

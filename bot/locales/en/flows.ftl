@@ -82,3 +82,9 @@ report-summary =
 report-confirm-or-back = Press “Send the report”, or go back to change something.
 report-use-buttons = Please choose one of the buttons.
 report-cancelled = The report was cancelled; nothing was sent.
+
+## A form for a long answer (Slack shows it as a modal; the title has at most 24 characters)
+compose-button = ✍️ Write it in a form
+compose-title = Your message
+compose-submit = Send
+compose-label = Write here: line breaks are fine.

@@ -9,7 +9,10 @@ link-what-next = You can ask your company's administrator for an invitation link
 link-button-invited = ✉️ I have an invitation
 link-button-register = 🏢 Register my company's account
 link-invited-help =
-    Invitations are created by your company's administrator in this chat (menu “Invite a colleague”). Ask them for an invitation link and open it on this device: the chat links itself in one tap.
+    { $platform ->
+        [slack] Invitations are created by your company's administrator (menu “Invite a colleague”). Ask them for an invitation code and send it to me here, in this direct message: the chat links itself.
+       *[other] Invitations are created by your company's administrator in this chat (menu “Invite a colleague”). Ask them for an invitation link and open it on this device: the chat links itself in one tap.
+    }
     If nobody in your company uses this chat yet, register your company's account instead.
 
 ## Linked, or not
@@ -104,7 +107,14 @@ invite-created =
     ✉️ <b>Invitation to { $company }</b>
     Role: { $role }
     Valid until: { $expires }
-    { $link }
+    { $platform ->
+        [slack]
+            Invitation code: <code>{ $link }</code>
 
-    Send this link to your colleague. It works only once: whoever opens it first joins your company, so send it to that person only.
+            Send this code to your colleague: they send it to me in a direct message in Slack, and their chat links itself. It works only once: whoever sends it first joins your company, so send it to that person only.
+       *[other]
+            { $link }
+
+            Send this link to your colleague. It works only once: whoever opens it first joins your company, so send it to that person only.
+    }
 invite-cancelled = No invitation was created.

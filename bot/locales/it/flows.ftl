@@ -82,3 +82,9 @@ report-summary =
 report-confirm-or-back = Premi “Invia la segnalazione” oppure torna indietro per modificare qualcosa.
 report-use-buttons = Scegli uno dei pulsanti.
 report-cancelled = La segnalazione è stata annullata; non è stato inviato nulla.
+
+## A form for a long answer (Slack shows it as a modal; the title has at most 24 characters)
+compose-button = ✍️ Scrivi in un modulo
+compose-title = Il tuo messaggio
+compose-submit = Invia
+compose-label = Scrivi qui: puoi andare a capo.

@@ -9,7 +9,10 @@ link-what-next = Puoi chiedere un link di invito all'amministratore della tua az
 link-button-invited = ✉️ Ho un invito
 link-button-register = 🏢 Registra l'account della mia azienda
 link-invited-help =
-    Gli inviti li crea l'amministratore della tua azienda in questa chat (menu “Invita un collega”). Chiedi all'amministratore un link di invito e aprilo su questo dispositivo: la chat si collega con un tocco.
+    { $platform ->
+        [slack] Gli inviti li crea l'amministratore della tua azienda (menu “Invita un collega”). Chiedigli un codice di invito e mandamelo qui, in questo messaggio diretto: la chat si collega da sola.
+       *[other] Gli inviti li crea l'amministratore della tua azienda in questa chat (menu “Invita un collega”). Chiedi all'amministratore un link di invito e aprilo su questo dispositivo: la chat si collega con un tocco.
+    }
     Se nella tua azienda nessuno usa ancora questa chat, registra invece l'account dell'azienda.
 
 ## Linked, or not
@@ -104,7 +107,14 @@ invite-created =
     ✉️ <b>Invito per { $company }</b>
     Ruolo: { $role }
     Valido fino a: { $expires }
-    { $link }
+    { $platform ->
+        [slack]
+            Codice di invito: <code>{ $link }</code>
 
-    Manda questo link al tuo collega. Funziona una sola volta: chi lo apre per primo entra nella tua azienda, quindi mandalo solo a quella persona.
+            Manda questo codice al tuo collega: me lo invia in un messaggio diretto su Slack e la sua chat si collega da sola. Funziona una sola volta: chi lo invia per primo entra nella tua azienda, quindi mandalo solo a quella persona.
+       *[other]
+            { $link }
+
+            Manda questo link al tuo collega. Funziona una sola volta: chi lo apre per primo entra nella tua azienda, quindi mandalo solo a quella persona.
+    }
 invite-cancelled = Nessun invito creato.

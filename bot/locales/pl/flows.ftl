@@ -86,3 +86,9 @@ report-summary =
 report-confirm-or-back = Naciśnij „Wyślij zgłoszenie” albo wróć, aby coś zmienić.
 report-use-buttons = Wybierz jeden z przycisków.
 report-cancelled = Zgłoszenie anulowano, nic nie zostało wysłane.
+
+## A form for a long answer (Slack shows it as a modal; the title has at most 24 characters)
+compose-button = ✍️ Napisz w formularzu
+compose-title = Twoja wiadomość
+compose-submit = Wyślij
+compose-label = Napisz tutaj: możesz dzielić tekst na linie.

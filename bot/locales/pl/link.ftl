@@ -9,7 +9,10 @@ link-what-next = Możesz poprosić administratora swojej firmy o link z zaprosze
 link-button-invited = ✉️ Mam zaproszenie
 link-button-register = 🏢 Zarejestruj konto mojej firmy
 link-invited-help =
-    Zaproszenia tworzy administrator Twojej firmy w tym czacie (menu „Zaproś współpracownika”). Poproś administratora o link z zaproszeniem i otwórz go na tym urządzeniu: czat połączy się jednym dotknięciem.
+    { $platform ->
+        [slack] Zaproszenia tworzy administrator Twojej firmy (menu „Zaproś współpracownika”). Poproś go o kod zaproszenia i wyślij mi go tutaj, w tej wiadomości bezpośredniej: czat połączy się sam.
+       *[other] Zaproszenia tworzy administrator Twojej firmy w tym czacie (menu „Zaproś współpracownika”). Poproś administratora o link z zaproszeniem i otwórz go na tym urządzeniu: czat połączy się jednym dotknięciem.
+    }
     Jeśli nikt w Twojej firmie nie korzysta jeszcze z tego czatu, zarejestruj konto firmy.
 
 ## Linked, or not
@@ -110,7 +113,14 @@ invite-created =
     ✉️ <b>Zaproszenie do firmy { $company }</b>
     Rola: { $role }
     Ważne do: { $expires }
-    { $link }
+    { $platform ->
+        [slack]
+            Kod zaproszenia: <code>{ $link }</code>
 
-    Wyślij ten link współpracownikowi. Działa tylko raz: kto otworzy go pierwszy, dołączy do Twojej firmy, więc wyślij go wyłącznie tej osobie.
+            Wyślij ten kod współpracownikowi: wyśle mi go w wiadomości bezpośredniej w Slacku, a jego czat połączy się sam. Działa tylko raz: kto wyśle go pierwszy, dołączy do Twojej firmy, więc wyślij go wyłącznie tej osobie.
+       *[other]
+            { $link }
+
+            Wyślij ten link współpracownikowi. Działa tylko raz: kto otworzy go pierwszy, dołączy do Twojej firmy, więc wyślij go wyłącznie tej osobie.
+    }
 invite-cancelled = Nie utworzono zaproszenia.

@@ -82,3 +82,9 @@ report-summary =
 report-confirm-or-back = Apăsați „Trimite solicitarea” sau reveniți pentru a modifica ceva.
 report-use-buttons = Alegeți unul dintre butoane.
 report-cancelled = Solicitarea a fost anulată; nu s-a trimis nimic.
+
+## A form for a long answer (Slack shows it as a modal; the title has at most 24 characters)
+compose-button = ✍️ Scrieți într-un formular
+compose-title = Mesajul dumneavoastră
+compose-submit = Trimite
+compose-label = Scrieți aici: puteți trece pe rânduri noi.

@@ -9,7 +9,10 @@ link-what-next = Puteți cere administratorului firmei un link de invitație sau
 link-button-invited = ✉️ Am o invitație
 link-button-register = 🏢 Înregistrează contul firmei mele
 link-invited-help =
-    Invitațiile sunt create de administratorul firmei dumneavoastră în acest chat (meniul „Invită un coleg”). Cereți-i un link de invitație și deschideți-l pe acest dispozitiv: chatul se leagă dintr-o singură atingere.
+    { $platform ->
+        [slack] Invitațiile sunt create de administratorul firmei dumneavoastră (meniul „Invită un coleg”). Cereți-i un cod de invitație și trimiteți-mi-l aici, în acest mesaj direct: chatul se leagă singur.
+       *[other] Invitațiile sunt create de administratorul firmei dumneavoastră în acest chat (meniul „Invită un coleg”). Cereți-i un link de invitație și deschideți-l pe acest dispozitiv: chatul se leagă dintr-o singură atingere.
+    }
     Dacă nimeni din firma dumneavoastră nu folosește încă acest chat, înregistrați contul firmei.
 
 ## Linked, or not
@@ -110,7 +113,14 @@ invite-created =
     ✉️ <b>Invitație pentru { $company }</b>
     Rol: { $role }
     Valabilă până la: { $expires }
-    { $link }
+    { $platform ->
+        [slack]
+            Cod de invitație: <code>{ $link }</code>
 
-    Trimiteți acest link colegului. Funcționează o singură dată: cine îl deschide primul intră în firma dumneavoastră, așa că trimiteți-l doar acelei persoane.
+            Trimiteți acest cod colegului: mi-l trimite într-un mesaj direct în Slack, iar chatul său se leagă singur. Funcționează o singură dată: cine îl trimite primul intră în firma dumneavoastră, așa că trimiteți-l doar acelei persoane.
+       *[other]
+            { $link }
+
+            Trimiteți acest link colegului. Funcționează o singură dată: cine îl deschide primul intră în firma dumneavoastră, așa că trimiteți-l doar acelei persoane.
+    }
 invite-cancelled = Nu s-a creat nicio invitație.
