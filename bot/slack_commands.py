@@ -226,8 +226,7 @@ class TicketCommands:
         async with self._uow_factory(read_only=True) as uow:
             names = await _Names.load(uow, [ticket])
             reporter = await uow.users.get(ticket.reporter_id)
-            refs = await uow.refs.for_ticket(ticket.id, Platform.SLACK)
-        anchor = next((r for r in refs if r.chat_id == self._channel and r.entry_id is None), None)
+            anchor = await uow.refs.anchor(ticket.id, Platform.SLACK, self._channel)
         none = t("desk-none")
         title = t(
             "desk-show-title",

@@ -191,6 +191,13 @@ class MessageRefRepository(Protocol):
         """The ticket's references on one platform, the anchor (entry_id None) first."""
         ...
 
+    async def anchor(
+        self, ticket_id: uuid.UUID, platform: Platform, chat_id: str
+    ) -> MessageRef | None:
+        """The ticket's anchor in one chat (the first message about it there, entry_id None):
+        one row, however long the ticket's conversation has grown."""
+        ...
+
     async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]: ...
     async def set_shown(self, ref_id: uuid.UUID, shown: str) -> None:
         """Record what the referenced message shows now (MessageRef.shown)."""

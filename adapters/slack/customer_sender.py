@@ -118,9 +118,7 @@ class SlackCustomerSender:
         self, channel: str, ticket_id: uuid.UUID, shown: Sequence[str], entry_id: uuid.UUID | None
     ) -> None:
         async with self._uow_factory() as uow:
-            anchored = any(
-                r.chat_id == channel for r in await uow.refs.for_ticket(ticket_id, SLACK)
-            )
+            anchored = await uow.refs.anchor(ticket_id, SLACK, channel) is not None
             for ts in shown:
                 if await uow.refs.find(SLACK, channel, ts) is not None:
                     continue  # an edited message, recorded when it was first sent

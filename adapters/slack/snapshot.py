@@ -69,9 +69,8 @@ async def load_snapshot(
         if ticket is None:
             return None
         card, reporter = await _card(uow, ticket)
-        refs = await uow.refs.for_ticket(ticket.id, SLACK)
         # The customer's own Slack DM has refs too: only this channel's anchor is the parent.
-        anchor = next((r for r in refs if r.chat_id == channel and r.entry_id is None), None)
+        anchor = await uow.refs.anchor(ticket.id, SLACK, channel)
         snap = Snapshot(ticket, card, reporter, anchor)
         await _event_data(uow, snap, channel, event)
         if history or anchor is None:

@@ -79,7 +79,7 @@ class TelegramSender:
     async def _send_say(self, message: OutboxMessage, chat_id: str, say: Say) -> None:
         async with self._uow_factory(read_only=True) as uow:
             ticket_id = await ticket_id_of(uow, say, message)
-            anchor = await _anchor(uow, ticket_id, chat_id) if ticket_id else None
+            anchor = await uow.refs.anchor(ticket_id, TELEGRAM, chat_id) if ticket_id else None
             attachments = await _attachments(uow, say)
         messages = plan(say, self._signer, attachments)
         if not messages:
@@ -126,11 +126,6 @@ class TelegramSender:
         # NetworkError (TimedOut, and 5xx answers arrive as it too) passes; InvalidToken or
         # Conflict need an operator, and until then the messages should wait, not be lost.
         return RetryLater(reason)
-
-
-async def _anchor(uow: UnitOfWork, ticket_id: uuid.UUID, chat_id: str) -> MessageRef | None:
-    refs = await uow.refs.for_ticket(ticket_id, TELEGRAM)
-    return next((r for r in refs if r.chat_id == chat_id and r.entry_id is None), None)
 
 
 async def _attachments(uow: UnitOfWork, say: Say) -> list[Attachment]:

@@ -210,6 +210,16 @@ class SqlMessageRefRepository(SqlRepository[MessageRef]):
             order_by=[MessageRefRow.entry_id.is_not(None), MessageRefRow.seq],
         )
 
+    async def anchor(
+        self, ticket_id: uuid.UUID, platform: Platform, chat_id: str
+    ) -> MessageRef | None:
+        return await self._first(
+            MessageRefRow.ticket_id == ticket_id,
+            MessageRefRow.platform == platform,
+            MessageRefRow.chat_id == chat_id,
+            MessageRefRow.entry_id.is_(None),
+        )
+
     async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]:
         return await self._all(MessageRefRow.entry_id == entry_id, order_by=[MessageRefRow.seq])
 

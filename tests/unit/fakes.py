@@ -406,6 +406,17 @@ class FakeRefs(_Repo):
         refs = [r for r in self._rows() if r.ticket_id == ticket_id and r.platform is platform]
         return _copies(sorted(refs, key=lambda r: r.entry_id is not None))
 
+    async def anchor(
+        self, ticket_id: uuid.UUID, platform: Platform, chat_id: str
+    ) -> MessageRef | None:
+        return _first(
+            self._rows(),
+            lambda r: (
+                (r.ticket_id, r.platform, r.chat_id, r.entry_id)
+                == (ticket_id, platform, chat_id, None)
+            ),
+        )
+
     async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]:
         return _copies(r for r in self._rows() if r.entry_id == entry_id)
 
