@@ -17,6 +17,9 @@ class ConversationState:
     data: dict[str, Any] = field(default_factory=dict)  # the flow's answers so far (JSON-safe)
     back: list[str] = field(default_factory=list)  # steps visited, for Back
     ticket_number: int | None = None  # the ticket the person chose to talk on
+    # The last "added to #N" confirmation: which ticket, when (ISO time). A run of messages to
+    # one ticket is confirmed once, not message by message (bot.flows.tickets.talk).
+    confirmed: tuple[int, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -25,6 +28,7 @@ class ConversationState:
             "data": self.data,
             "back": self.back,
             "ticket_number": self.ticket_number,
+            "confirmed": list(self.confirmed) if self.confirmed else None,
         }
 
     @classmethod
@@ -35,10 +39,17 @@ class ConversationState:
             data=dict(raw.get("data") or {}),
             back=list(raw.get("back") or []),
             ticket_number=raw.get("ticket_number"),
+            confirmed=_confirmed(raw.get("confirmed")),
         )
 
     def leave_flow(self) -> None:
         self.flow, self.step, self.data, self.back = None, None, {}, []
+
+
+def _confirmed(raw: Any) -> tuple[int, str] | None:
+    if isinstance(raw, list) and len(raw) == 2 and isinstance(raw[0], int):
+        return raw[0], str(raw[1])
+    return None
 
 
 def conversation_key(platform: Platform, chat_id: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.flows import actions, report
@@ -113,6 +114,7 @@ async def deliver(s: Session, ticket: Ticket, messages: Sequence[Pending]) -> bo
         try:
             await run(s, add_customer_message, command)
         except TicketClosed as closed:
+            s.state.confirmed = None  # whatever happens next on it is confirmed afresh
             data = {"number": ticket.number, "reopen": closed.reopen_allowed}
             enter(s, TALK, "closed", data)
             keep(s, messages[index:])
@@ -122,8 +124,27 @@ async def deliver(s: Session, ticket: Ticket, messages: Sequence[Pending]) -> bo
             s.say_error(error)
             return False
     s.state.ticket_number = ticket.number
-    s.say("tickets-added", number=num(ticket.number), ticket_number=ticket.number)
+    confirm(s, ticket.number)
     return True
+
+
+# A run of messages to one ticket is confirmed once: "✓ Added to #N" again only for another
+# ticket, or after this long without one (a customer typing five lines gets one tick, not five).
+CONFIRM_AGAIN_AFTER = timedelta(minutes=10)
+
+
+def confirm(s: Session, number: int) -> None:
+    now = s.deps.ctx.clock.now()
+    last = s.state.confirmed
+    if last is not None and last[0] == number:
+        try:
+            recent = now - datetime.fromisoformat(last[1]) < CONFIRM_AGAIN_AFTER
+        except ValueError:
+            recent = False
+        if recent:
+            return
+    s.state.confirmed = (number, now.isoformat())
+    s.say("tickets-added", number=num(number), ticket_number=number)
 
 
 async def taken_in(s: Session, message_id: str) -> bool:
