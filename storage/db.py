@@ -5,7 +5,9 @@ SQLite needs care to behave like a server database under concurrent asyncio task
 
 * WAL, so readers never block the writer and the writer never blocks readers;
 * foreign_keys=ON, which SQLite leaves off per connection unless asked;
-* busy_timeout, so a writer waits for the lock instead of failing at once;
+* a writer waits for the lock instead of failing at once (up to SQLITE_BUSY_TIMEOUT_MS, in
+  short slices between asynchronous sleeps: statements run on the loop's own thread, see
+  storage.sqlite_inline);
 * `BEGIN IMMEDIATE` for every read-write transaction. The sqlite3 driver would otherwise start
   a transaction only at the first write, and a transaction that has read and then tries to
   write fails with "database is locked" (no waiting) when another writer got in first. Taking
@@ -26,9 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event, text
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+from storage.sqlite_inline import BUSY_SLICE_MS, inline_creator
 
 DEFAULT_URL = "sqlite+aiosqlite:///./data/supportbot.db"
 
@@ -120,7 +125,12 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, echo: bool) -> AsyncEngine:
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = _create_async_engine(url, echo=echo)
+    # Statements run on the loop's thread instead of aiosqlite's (storage.sqlite_inline).
+    connect_args, connect_kwargs = SQLiteDialect_aiosqlite().create_connect_args(url)
+    creator = inline_creator(
+        tuple(connect_args), dict(connect_kwargs), SQLITE_BUSY_TIMEOUT_MS / 1000
+    )
+    engine = _create_async_engine(url, echo=echo, async_creator=creator)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -133,19 +143,21 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, echo: bool) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         # In WAL mode NORMAL is still crash-safe; only the last commits may roll back on power loss.
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Short: a writer of another process is waited for asynchronously, in slices.
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_SLICE_MS}")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(READ_ONLY):
-            # query_only makes an accidental write fail loudly instead of trying to upgrade.
-            connection.exec_driver_sql("PRAGMA query_only=ON")
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("PRAGMA query_only=OFF")
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = bool(connection.get_execution_options().get(READ_ONLY))
+        # query_only makes an accidental write fail loudly instead of trying to upgrade. It
+        # is set only when it changes: each statement is a hop to aiosqlite's thread.
+        info = connection.connection.info
+        if info.get("query_only") is not read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            info["query_only"] = read_only
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -3,6 +3,9 @@ read-only units of work, UTC handling and foreign keys."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +15,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from core.ports import UnitOfWorkFactory
 from storage.db import normalize_url, open_database
+from storage.migrate import upgrade
+from storage.sqlite_inline import BUSY_SLICE_MS
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders as make
 
@@ -37,7 +42,47 @@ async def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(
     finally:
         await database.dispose()
     assert path.exists()
-    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": BUSY_SLICE_MS}
+
+
+async def test_a_writer_waits_for_another_process_lock_without_blocking_the_loop(
+    tmp_path: Path,
+) -> None:
+    """Statements run on the loop's thread (storage.sqlite_inline): while another process
+    holds SQLite's write lock, our writer waits in short slices and the loop keeps running."""
+    path = tmp_path / "bot.db"
+    await upgrade(f"sqlite:///{path}")
+    database = await open_database(f"sqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # "another process" holds the write lock
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def release_later() -> None:
+        await asyncio.sleep(0.4)
+        other.execute("COMMIT")
+
+    ticker = asyncio.create_task(tick())
+    releaser = asyncio.create_task(release_later())
+    try:
+        uows = SqlUnitOfWorkFactory(database.sessionmaker)
+        started = time.monotonic()
+        async with uows() as uow:
+            await uow.companies.add(make.company())
+            await uow.commit()
+        waited = time.monotonic() - started
+    finally:
+        ticker.cancel()
+        await releaser
+        other.close()
+        await database.dispose()
+    assert waited >= 0.35, "it waited for the other writer"
+    assert ticks >= 20, f"the loop ran meanwhile ({ticks} ticks of 10 ms in {waited:.2f} s)"
 
 
 async def test_foreign_keys_are_enforced(uow_factory: UnitOfWorkFactory) -> None:
