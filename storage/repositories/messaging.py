@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from core.model import InboxEvent, OutboxMessage
@@ -21,8 +21,10 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
 
     async def add(self, message: OutboxMessage) -> None:
         self.added += 1
-        statement = insert(OutboxRow).values(self.mapper.values(message)).returning(OutboxRow.seq)
-        message.seq = (await self._session.execute(statement)).scalar_one()
+        statement = _OUTBOX_INSERT
+        message.seq = (
+            await self._session.execute(statement, self.mapper.values(message))
+        ).scalar_one()
 
     async def claim_due(self, now: datetime, limit: int, lease: float) -> Sequence[OutboxMessage]:
         older = aliased(OutboxRow, name="older")
@@ -122,10 +124,16 @@ class SqlInboxRepository(SqlRepository[InboxEvent]):
     async def finish(self, event: InboxEvent) -> bool:
         # One conditional UPDATE: PostgreSQL makes a concurrent one wait for the row lock and
         # re-check the condition after the first commits; SQLite serialises writers.
-        result = await self._session.execute(
-            update(InboxRow)
-            .where(InboxRow.id == event.id, InboxRow.processed_at.is_(None))
-            .values(self.mapper.values(event))
-            .execution_options(synchronize_session=False)
-        )
+        values = self.mapper.values(event)
+        values["_event_id"] = event.id
+        result = await self._session.execute(_INBOX_FINISH, values)
         return bool(getattr(result, "rowcount", 0))
+
+
+_OUTBOX = OutboxRow.__table__
+_INBOX = InboxRow.__table__
+assert isinstance(_OUTBOX, Table) and isinstance(_INBOX, Table)
+_OUTBOX_INSERT = insert(_OUTBOX).returning(_OUTBOX.c.seq)
+_INBOX_FINISH = update(_INBOX).where(
+    _INBOX.c.id == bindparam("_event_id"), _INBOX.c.processed_at.is_(None)
+)
