@@ -78,7 +78,7 @@ _INSERTS: dict[type[Base], Insert] = {}
 _UPDATES: dict[type[Base], Update] = {}
 
 
-def _table(mapped: type[Base]) -> Table:
+def table_of(mapped: type[Base]) -> Table:
     table = mapped.__table__
     assert isinstance(table, Table)
     return table
@@ -87,7 +87,7 @@ def _table(mapped: type[Base]) -> Table:
 def _insert_of(mapped: type[Base]) -> Insert:
     statement = _INSERTS.get(mapped)
     if statement is None:
-        statement = _INSERTS[mapped] = insert(_table(mapped))
+        statement = _INSERTS[mapped] = insert(table_of(mapped))
     return statement
 
 
@@ -95,6 +95,6 @@ def _update_of(mapped: type[Base]) -> Update:
     """UPDATE ... SET <the parameters' columns> WHERE id = :_row_id."""
     statement = _UPDATES.get(mapped)
     if statement is None:
-        table = _table(mapped)
+        table = table_of(mapped)
         statement = _UPDATES[mapped] = update(table).where(table.c.id == bindparam(_ID))
     return statement

@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from core.model import InboxEvent, OutboxMessage
 from storage import convert
-from storage.repositories.base import SqlRepository
+from storage.repositories.base import SqlRepository, table_of
 from storage.tables import InboxRow, OutboxRow
 
 
@@ -130,9 +130,8 @@ class SqlInboxRepository(SqlRepository[InboxEvent]):
         return bool(getattr(result, "rowcount", 0))
 
 
-_OUTBOX = OutboxRow.__table__
-_INBOX = InboxRow.__table__
-assert isinstance(_OUTBOX, Table) and isinstance(_INBOX, Table)
+_OUTBOX = table_of(OutboxRow)
+_INBOX = table_of(InboxRow)
 _OUTBOX_INSERT = insert(_OUTBOX).returning(_OUTBOX.c.seq)
 _INBOX_FINISH = update(_INBOX).where(
     _INBOX.c.id == bindparam("_event_id"), _INBOX.c.processed_at.is_(None)
