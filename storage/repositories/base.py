@@ -6,7 +6,17 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Insert, Table, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,7 +58,25 @@ class SqlRepository(Generic[E]):
         await self._session.execute(_update_of(self.mapper.table), values)
 
     async def _get(self, entity_id: uuid.UUID) -> E | None:
-        return await self._first(self.mapper.id_column == entity_id)
+        return await self._find(id=entity_id)
+
+    async def _find(self, newest: str | None = None, **equal: Any) -> E | None:
+        """The row whose columns equal `equal` (the newest by column `newest` if several),
+        through a statement built once per shape: executing the same statement object
+        reuses its cache key, where a fresh select() is walked whole on every call."""
+        shape = (self.mapper.table, tuple(equal), newest)
+        statement = _FINDS.get(shape)
+        if statement is None:
+            table = table_of(self.mapper.table)
+            statement = select(*self.mapper.columns).where(
+                *(table.c[name] == bindparam(f"_eq_{name}") for name in equal)
+            )
+            if newest is not None:
+                statement = statement.order_by(table.c[newest].desc())
+            statement = _FINDS[shape] = statement.limit(1)
+        params = {f"_eq_{name}": value for name, value in equal.items()}
+        row = (await self._session.execute(statement, params)).first()
+        return None if row is None else self.mapper.entity_from(row)
 
     async def _first(self, *where: ColumnElement[bool], order_by: Sequence[Any] = ()) -> E | None:
         statement = select(*self.mapper.columns).where(*where).order_by(*order_by).limit(1)
@@ -76,6 +104,7 @@ class SqlRepository(Generic[E]):
 _ID = "_row_id"
 _INSERTS: dict[type[Base], Insert] = {}
 _UPDATES: dict[type[Base], Update] = {}
+_FINDS: dict[tuple[type[Base], tuple[str, ...], str | None], Select[Any]] = {}
 
 
 def table_of(mapped: type[Base]) -> Table:

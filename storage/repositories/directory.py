@@ -121,17 +121,11 @@ class SqlIdentityRepository(SqlRepository[ChatIdentity]):
     async def get_by_platform_user(
         self, platform: Platform, platform_user_id: str
     ) -> ChatIdentity | None:
-        return await self._first(
-            IdentityRow.platform == platform, IdentityRow.platform_user_id == platform_user_id
-        )
+        return await self._find(platform=platform, platform_user_id=platform_user_id)
 
     async def get_by_chat(self, platform: Platform, chat_id: str) -> ChatIdentity | None:
         # Chat ids are not unique (a Slack workspace could share one); the newest wins.
-        return await self._first(
-            IdentityRow.platform == platform,
-            IdentityRow.chat_id == chat_id,
-            order_by=[IdentityRow.created_at.desc()],
-        )
+        return await self._find(newest="created_at", platform=platform, chat_id=chat_id)
 
     async def list_for_user(self, user_id: uuid.UUID) -> Sequence[ChatIdentity]:
         return await self._all(

@@ -196,11 +196,7 @@ class SqlMessageRefRepository(SqlRepository[MessageRef]):
         await self._insert(ref)
 
     async def find(self, platform: Platform, chat_id: str, message_id: str) -> MessageRef | None:
-        return await self._first(
-            MessageRefRow.platform == platform,
-            MessageRefRow.chat_id == chat_id,
-            MessageRefRow.message_id == message_id,
-        )
+        return await self._find(platform=platform, chat_id=chat_id, message_id=message_id)
 
     async def for_ticket(self, ticket_id: uuid.UUID, platform: Platform) -> Sequence[MessageRef]:
         return await self._all(
