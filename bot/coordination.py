@@ -205,6 +205,7 @@ class RedisLocks:
         self._prefix = prefix
         self._health = health
         self._release = store.register_script(_RELEASE)
+        self._renew = store.register_script(_RENEW)
 
     async def acquire(self, key: str, ttl: float) -> str | None:
         token = secrets.token_hex(8)
@@ -225,6 +226,18 @@ class RedisLocks:
             await self._release(keys=[f"{self._prefix}:lock:{key}"], args=[token])
         except _redis_error() as exc:
             self._health.failed("locks", exc)  # it expires by itself
+
+    async def renew(self, key: str, token: str, ttl: float) -> bool:
+        if token is _UNLOCKED:
+            return True
+        try:
+            kept = await self._renew(
+                keys=[f"{self._prefix}:lock:{key}"], args=[token, max(1, int(ttl * 1000))]
+            )
+        except _redis_error() as exc:
+            self._health.failed("locks", exc)
+            return False
+        return bool(kept)
 
 
 class RedisCoordination(Coordination):

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.flows.state import BotUnitOfWork, BotUnitOfWorkFactory
-from core.delivery import KeyLocks, NoLocks
+from core.delivery import KeyLocks, NoLocks, kept
 from core.model import InboxEvent, Platform
 from core.ports import Clock
 
@@ -141,7 +141,7 @@ class InboxProcessor:
         pace: Pace | None = Pace(),  # None: no flood control (benchmarks)
         monotonic: Callable[[], float] = time.monotonic,
         locks: KeyLocks | None = None,
-        lock_seconds: float = 120.0,
+        lock_seconds: float = 20.0,  # renewed while the chat is handled (core.delivery.kept)
     ) -> None:
         self._uow_factory = uow_factory
         self._handlers = handlers
@@ -257,7 +257,10 @@ class InboxProcessor:
         self, chat_key: str, events: list[tuple[InboxEvent, Routing]], token: str
     ) -> None:
         try:
-            async with self._gate:
+            async with (
+                self._gate,
+                kept(self._locks, f"inbox:{chat_key}", token, self._lock_seconds),
+            ):
                 for piece in _pieces(events):
                     if not self._complete(piece):
                         break  # more items of this album may still be on their way

@@ -9,7 +9,8 @@ delivered or given up.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -62,6 +63,10 @@ class KeyLocks(Protocol):
 
     async def release(self, key: str, token: str) -> None: ...
 
+    async def renew(self, key: str, token: str, ttl: float) -> bool:
+        """Keep holding the lock for another `ttl`; False when it was lost."""
+        ...
+
 
 class NoLocks:
     """One process: the database lease is the only lock needed."""
@@ -71,6 +76,35 @@ class NoLocks:
 
     async def release(self, key: str, token: str) -> None:
         return None
+
+    async def renew(self, key: str, token: str, ttl: float) -> bool:
+        return True
+
+
+@contextlib.asynccontextmanager
+async def kept(locks: KeyLocks, key: str, token: str, ttl: float) -> AsyncIterator[None]:
+    """Renew a lock every third of its time to live while the block runs, so a lock can be
+    short (a holder that died, or a release lost while Redis was away, frees the key within
+    `ttl`) and still cover work that takes longer than that."""
+    if isinstance(locks, NoLocks):
+        yield
+        return
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(ttl / 3)
+            # An unreachable Redis must not fail the work it protects (RedisLocks reports it
+            # to /readyz itself).
+            with contextlib.suppress(Exception):
+                await locks.renew(key, token, ttl)
+
+    renewing = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        renewing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewing
 
 
 @dataclass
@@ -212,6 +246,10 @@ class _Attempt:
     pacing: Pacing
     locks: KeyLocks
 
+    @property
+    def lease(self) -> float:
+        return self.policy.lease_seconds
+
     async def __call__(
         self, message: OutboxMessage, sender: Sender | None, followers: list[OutboxMessage]
     ) -> tuple[OutboxMessage, bool, list[OutboxMessage]]:
@@ -221,7 +259,7 @@ class _Attempt:
             message.attempts += 1
             reason = f"no sender for {message.audience}/{message.platform}"
             return _give_up(message, self.clock.now(), reason), True, []
-        token = await self.locks.acquire(message.ordering_key, self.policy.lease_seconds)
+        token = await self.locks.acquire(message.ordering_key, self.lease)
         if token is None:  # another worker is still sending this key's previous attempt
             return _put_back(message, self.clock.now(), 1.0), False, []
         try:
@@ -233,7 +271,7 @@ class _Attempt:
                 if wait > 0:
                     await asyncio.sleep(wait)  # booked: our slot comes after this wait
             message.attempts += 1
-            async with self.gate:
+            async with self.gate, kept(self.locks, message.ordering_key, token, self.lease):
                 sent = await _send(
                     [message, *followers], sender, self.clock, self.policy, self.pacing
                 )

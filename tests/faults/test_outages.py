@@ -128,8 +128,9 @@ async def test_redis_away_then_back_nothing_lost_or_doubled(
         await desk.start()
         await desk.cards()
         # A lock command that reached Redis after the bot gave up on it holds that chat or
-        # ticket until the lock expires (inbox locks: 120 s): delivery may stall that long.
-        async with desk.streaming(random.Random(SEED), PACE, deliver=180) as run:
+        # ticket until the lock expires (inbox locks 20 s, delivery 30 s, renewed while held):
+        # delivery may stall that long.
+        async with desk.streaming(random.Random(SEED), PACE, deliver=90) as run:
             await desk.more_actions(8)
             await _refused_hung_cut(desk, proxy, lambda: set())
         tally, actions = run.tally, run.actions

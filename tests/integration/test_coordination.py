@@ -13,6 +13,7 @@ import pytest
 import redis.asyncio as redis
 
 from bot.coordination import LocalCoordination, RedisCoordination
+from core.delivery import kept
 from core.model import Audience, OutboxMessage, Platform
 from core.pacing import Lane
 from tests.redis_proxy import RedisProxy
@@ -97,6 +98,24 @@ async def test_a_key_lock_is_held_by_one_worker_and_expires(
     # A worker that died holding it: the lock runs out by itself.
     async def free() -> bool:
         return await one.locks.acquire("agents:t1", ttl=0.3) is not None
+
+    await until(free)
+
+
+async def test_a_short_lock_is_kept_while_its_work_runs_and_freed_after(
+    pair: list[RedisCoordination],
+) -> None:
+    """Locks are short (a dead holder frees the key soon) and renewed while the work runs."""
+    one, two = pair
+    token = await one.locks.acquire("chat:7", ttl=0.3)
+    assert token is not None
+    async with kept(one.locks, "chat:7", token, 0.3):
+        await asyncio.sleep(1.0)  # three times the lock's life
+        assert await two.locks.acquire("chat:7", ttl=0.3) is None, "still held"
+    assert not await two.locks.renew("chat:7", "not-the-owner", 0.3)
+
+    async def free() -> bool:  # not released: it runs out by itself, no longer renewed
+        return await two.locks.acquire("chat:7", ttl=0.3) is not None
 
     await until(free)
 
