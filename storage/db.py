@@ -23,6 +23,7 @@ READ ONLY transactions on PostgreSQL.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, event, text
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
@@ -85,12 +87,20 @@ def create_engine(
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        # Connections idle behind a firewall or a restarted server are found before use.
-        pool_pre_ping=True,
+        # Connections idle behind a firewall or a restarted server are found before use; one
+        # used a moment ago is not pinged again (see _ping_if_idle).
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "supportbot"}},
         json_serializer=_json_without_nul,
     )
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        _ping_if_idle_for(dbapi_connection, record)
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _used(dbapi_connection: Any, record: Any) -> None:
+        record.info[_USED] = time.monotonic()
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
     def _without_nul(
@@ -100,6 +110,26 @@ def create_engine(
         return statement, _scrub(parameters)
 
     return engine
+
+
+# A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
+# pool_pre_ping pinged on every checkout: one more round trip per transaction, a tenth of the
+# database time in benchmarks/relay.py. A connection checked in a moment ago was working then;
+# if the server went away since, the first statement fails, the pool is invalidated, and the
+# work is retried as for any other database fault (tests/faults/test_outages.py).
+PING_AFTER_IDLE_SECONDS = 5.0
+_USED = "supportbot_used_at"
+
+
+def _ping_if_idle_for(dbapi_connection: Any, record: Any) -> None:
+    used = record.info.get(_USED)
+    if used is not None and time.monotonic() - used < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.ping()
+    except Exception as exc:
+        # The pool drops this connection and tries another (SQLAlchemy's documented recipe).
+        raise DisconnectionError(f"stale pooled connection: {type(exc).__name__}") from exc
 
 
 def _json_without_nul(value: Any) -> str:
