@@ -37,7 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks as lines
 from adapters.slack.escape import split_mrkdwn
-from adapters.slack.snapshot import Snapshot, load_snapshot
+from adapters.slack.snapshot import Snapshot, load_snapshot, refs_in_channel
 from adapters.slack.uploads import share_files
 from core import events as ev
 from core.delivery import DeliveryError, PermanentFailure, RetryLater
@@ -206,6 +206,8 @@ class _Delivery:
         self.event = event
 
     async def run(self) -> None:
+        if await self._plain_line():
+            return
         snap = await load_snapshot(
             self.desk.uow_factory,
             self.ticket_id,
@@ -236,6 +238,42 @@ class _Delivery:
             await self._opening(snap, parent)
             await self._earlier(snap, parent)
         await self._line(snap, parent)
+
+    async def _customer_line(
+        self, parent: str, entry_refs: Sequence[MessageRef], files: Sequence[Attachment]
+    ) -> None:
+        """The customer's words (several gathered in one post, see send_batch) and files."""
+        event = self.event
+        assert isinstance(event, ev.CustomerMessageAdded)
+        if self.batch:
+            # The first may have gone alone before a crash: then only the others.
+            shown = self.batch[1:] if entry_refs else self.batch
+            text = "\n\n".join(lines.customer_message(e.author_name, e.text) for e in shown)
+            # Keyed by what the post holds: a retry that gathered more messages is a new post,
+            # never pieces of the old one skipped as done (that would lose the newcomers).
+            await self._post(f"line:{len(shown)}:{shown[-1].entry_id}", parent, text)
+            return
+        if not entry_refs:  # else an earlier attempt posted it
+            text = lines.customer_message(event.author_name, event.text)
+            await self._record(await self._post("line", parent, text), event.entry_id)
+        await self._share("files", parent, files)
+
+    async def _plain_line(self) -> bool:
+        """A customer's words without files, on a ticket whose parent is up: one line in the
+        thread, and nothing else can have changed on the card (a status change the message
+        causes is an event of its own). Read only where the parent is and whether the line is
+        there already, instead of the whole card: most of a busy desk's deliveries are these.
+        False when it is not such a message; the full path then handles it."""
+        event = self.event
+        if not isinstance(event, ev.CustomerMessageAdded) or event.attachment_ids:
+            return False
+        async with self.desk.uow_factory(read_only=True) as uow:
+            anchor = await uow.refs.anchor(self.ticket_id, SLACK, self.channel)
+            if anchor is None:
+                return False  # the thread starts with it: the full path tells the story
+            entry_refs = await refs_in_channel(uow, event.entry_id, self.channel)
+        await self._customer_line(anchor.message_id, entry_refs, [])
+        return True
 
     # -- the parent -------------------------------------------------------------------------
 
@@ -304,18 +342,8 @@ class _Delivery:
 
     async def _line(self, snap: Snapshot, parent: str) -> None:
         event = self.event
-        if isinstance(event, ev.CustomerMessageAdded) and self.batch:
-            # The first may have gone alone before a crash: then only the others.
-            shown = self.batch[1:] if snap.entry_refs else self.batch
-            text = "\n\n".join(lines.customer_message(e.author_name, e.text) for e in shown)
-            # Keyed by what the post holds: a retry that gathered more messages is a new post,
-            # never pieces of the old one skipped as done (that would lose the newcomers).
-            await self._post(f"line:{len(shown)}:{shown[-1].entry_id}", parent, text)
-        elif isinstance(event, ev.CustomerMessageAdded):
-            if not snap.entry_refs:  # else an earlier attempt posted it
-                text = lines.customer_message(event.author_name, event.text)
-                await self._record(await self._post("line", parent, text), event.entry_id)
-            await self._share("files", parent, snap.files)
+        if isinstance(event, ev.CustomerMessageAdded):
+            await self._customer_line(parent, snap.entry_refs, snap.files)
         elif isinstance(event, ev.CustomerMessageEdited):
             await self._edit(snap, parent, event)
         elif isinstance(event, ev.AttachmentAdded):
