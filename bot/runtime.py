@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import logging
 import ssl
@@ -421,9 +422,16 @@ async def running(
             # One process polls at a time (a Redis lock); the others take over if it dies.
             leader = f"telegram-polling:{telegram.id if telegram else 0}"  # one poller per bot
             start(pieces.coordination.lead(leader, runtime.poller.run, stop))
+        # Everything built at start-up (modules, classes, compiled templates, clients) lives as
+        # long as the process: out of the collector's sight, a full collection scans only what
+        # the work itself allocates. Full collections over it paused the loop 60-100 ms under
+        # load (benchmarks/relay.py, gc.callbacks), which was the relay's p99.
+        gc.collect()
+        gc.freeze()
         try:
             yield runtime
         finally:
+            gc.unfreeze()  # a process running the runtime again (tests) collects it again
             stop.set()
             worker.wake()
             inbox.wake()
