@@ -45,7 +45,12 @@ WORDS = (
     "import", "update", "sync", "bank", "vat", "archive", "email", "scanner",
 )  # fmt: skip
 CHANNEL = "CSUPPORT01"
-TRGM = ("ix_tickets_subject_trgm", "ix_tickets_description_trgm")  # migration 0005
+TRGM = (  # migrations 0005 and 0006: dropped for the bulk load, built again after it
+    "ix_tickets_subject_trgm",
+    "ix_tickets_description_trgm",
+    "ix_tickets_company_subject_trgm",
+    "ix_tickets_company_description_trgm",
+)
 
 SEED = [
     (
@@ -125,6 +130,12 @@ async def seed(engine: AsyncEngine, args: argparse.Namespace) -> None:
                 text(
                     f"CREATE INDEX ix_tickets_{column}_trgm ON tickets USING gin "
                     f"({column} gin_trgm_ops)"
+                )
+            )
+            await connection.execute(
+                text(
+                    f"CREATE INDEX ix_tickets_company_{column}_trgm ON tickets USING gin "
+                    f"(company_id, {column} gin_trgm_ops)"
                 )
             )
     print(f"trigram indexes built in {time.perf_counter() - began:.1f} s")

@@ -178,6 +178,17 @@ class TicketRow(Base):
             ).ddl_if(dialect="postgresql")
             for column in ("subject", "description")
         ),
+        # The same within one company, in one index (btree_gin; migration 0006).
+        *(
+            Index(
+                f"ix_tickets_company_{column}_trgm",
+                "company_id",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("subject", "description")
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

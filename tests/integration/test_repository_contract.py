@@ -39,6 +39,7 @@ from core.model import (
     TicketType,
 )
 from core.ports import Scope, TicketQuery, UnitOfWorkFactory
+from storage.repositories import tickets as tickets_storage
 from tests.integration import builders as make
 from tests.integration.builders import T0, minutes
 
@@ -504,6 +505,51 @@ async def test_ticket_pages_follow_the_keyset_cursor(uow_factory: UnitOfWorkFact
                 break
             cursor = page.next_before_number
     assert pages == [list(range(25, 15, -1)), list(range(15, 5, -1)), list(range(5, 0, -1))]
+
+
+async def test_text_search_pages_alike_for_frequent_and_rare_words(
+    uow_factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL searches the newest tickets first, then the trigram indexes
+    (SqlTicketRepository._search): a frequent word is paged from the first step, a word found
+    only in old tickets from the second, and the answers are the plain filter's on both."""
+    monkeypatch.setattr(tickets_storage, "SEARCH_RECENT", 12)  # "recent": the newest 12
+    async with uow_factory() as uow:
+        reporter = await make.add_customer(uow)
+        other = await make.add_customer(uow)
+        for number in range(1, 31):
+            words = "export hangs" if number % 2 else "printer jam"
+            if number in (3, 4):
+                words += " E-4321"  # rare, and old: beyond the newest 12
+            author = other if number == 29 else reporter
+            await uow.tickets.add(make.ticket(number, author, description=words))
+        await uow.commit()
+
+    async def pages(text: str, company: uuid.UUID | None = None) -> list[list[int]]:
+        found: list[list[int]] = []
+        cursor: int | None = None
+        async with uow_factory(read_only=True) as uow:
+            while True:
+                query = TicketQuery(
+                    limit=4, before_number=cursor, text=text, company_id=company, scope=Scope.ANY
+                )
+                page = await uow.tickets.list(query)
+                found.append([t.number for t in page.tickets])
+                if page.next_before_number is None:
+                    return found
+                cursor = page.next_before_number
+
+    odd = list(range(29, 0, -2))
+    assert await pages("EXPORT") == [odd[0:4], odd[4:8], odd[8:12], odd[12:]]
+    mine = [n for n in odd if n != 29]
+    assert await pages("export", reporter.company_id) == [
+        mine[0:4],
+        mine[4:8],
+        mine[8:12],
+        mine[12:],
+    ]
+    assert await pages("e-4321") == [[4, 3]]
+    assert await pages("E-4321", other.company_id) == [[]]
 
 
 async def test_a_full_last_page_says_it_is_the_last(uow_factory: UnitOfWorkFactory) -> None:
