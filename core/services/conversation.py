@@ -52,6 +52,11 @@ async def add_customer_message(
     now = ctx.clock.now()
     async with uow:
         who = await load_customer(uow, cmd.actor)
+        added = await _added_before(uow, cmd.source)
+        if added is not None:
+            # The same chat message again (its update redelivered after a crash, once the
+            # core had committed it): on the ticket once, and not refused.
+            return added
         ticket = await visible_ticket(uow, who, cmd.ticket_id)
         require_open_for_customer(ticket, ctx)
         text = _message_text(cmd.text, bool(cmd.files), ctx)
@@ -278,6 +283,15 @@ async def _edit(uow: UnitOfWork, ctx: Context, entry: TicketEntry, text: str) ->
     entry.text = text
     entry.edited_at = ctx.clock.now()
     await uow.entries.update(entry)
+
+
+async def _added_before(uow: UnitOfWork, source: PlatformMessage | None) -> TicketEntry | None:
+    if source is None:
+        return None
+    ref = await uow.refs.find(source.platform, source.chat_id, source.message_id)
+    if ref is None or ref.entry_id is None:
+        return None
+    return await uow.entries.get(ref.entry_id)
 
 
 async def _remember(uow: UnitOfWork, source: PlatformMessage | None, entry: TicketEntry) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -61,6 +62,29 @@ async def test_a_customer_message_goes_to_agents_only(world: World) -> None:
         ref = await uow.refs.find(Platform.TELEGRAM, "chat-ann", "77")
     assert ref is not None
     assert ref.entry_id == entry.id
+
+
+async def test_the_same_chat_message_again_is_on_the_ticket_once(world: World) -> None:
+    """Its update redelivered after a crash that followed the core's commit: the entry it
+    made comes back, nothing is added or told twice, and a closed ticket does not refuse it."""
+    acme = await world.company()
+    ann = await world.user(acme)
+    ticket = await world.open(ann)
+    source = PlatformMessage(Platform.TELEGRAM, "chat-ann", "78")
+    command = AddCustomerMessage(customer(ann), ticket.id, "Any news?", source=source)
+    first = await world.run(add_customer_message, command)
+    before = world.last_seq()
+    await world.run(
+        resolve_ticket, ResolveTicket(agent_actor(await world.agent()), ticket.id, "Fixed.")
+    )
+    again = await world.run(add_customer_message, command)
+    assert again.id == first.id
+    assert [
+        m for m in world.outbox(since=before) if m.event_type.startswith("ticket.customer")
+    ] == []
+    other = PlatformMessage(Platform.TELEGRAM, "chat-ann", "79")
+    with pytest.raises(TicketClosed):
+        await world.run(add_customer_message, replace(command, source=other))
 
 
 async def test_a_message_needs_words_or_files(world: World) -> None:

@@ -101,8 +101,8 @@ async def deliver(s: Session, ticket: Ticket, messages: Sequence[Pending]) -> bo
     """Add the messages to the ticket, in order. False when they could not be: on a
     finished ticket they wait while the person decides; a refusal is explained."""
     for index, message in enumerate(messages):
-        if await taken_in(s, message.message_id):
-            continue  # added before a crash; its update is being handled again
+        # A message added before a crash, handled again, is not added twice: the core knows
+        # it by its source (core.services.conversation.add_customer_message).
         command = AddCustomerMessage(
             actor=s.actor,
             ticket_id=ticket.id,
@@ -145,14 +145,6 @@ def confirm(s: Session, number: int) -> None:
             return
     s.state.confirmed = (number, now.isoformat())
     s.say("tickets-added", number=num(number), ticket_number=number)
-
-
-async def taken_in(s: Session, message_id: str) -> bool:
-    """Whether this chat message is on a ticket already: the core committed it, then the bot
-    died before the inbox marked the update handled, and Telegram's update came again."""
-    async with s.deps.uow_factory(read_only=True) as uow:
-        ref = await uow.refs.find(s.platform, s.identity.chat_id, message_id)
-    return ref is not None and ref.entry_id is not None
 
 
 async def apply_edit(s: Session, edited: Edited) -> None:
