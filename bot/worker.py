@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Mapping
 
 from core.delivery import (
@@ -44,6 +45,7 @@ class DeliveryWorker:
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
         self.totals = Outcome()
+        self._due_at: float | None = None  # monotonic time a put-back message is due again
 
     def wake(self) -> None:
         """Something was written to the outbox: look now instead of at the next poll."""
@@ -65,6 +67,9 @@ class DeliveryWorker:
             failed=self.totals.failed + outcome.failed,
             paced=self.totals.paced + outcome.paced,
         )
+        if outcome.soonest is not None:
+            due = time.monotonic() + outcome.soonest
+            self._due_at = due if self._due_at is None else min(self._due_at, due)
         return outcome
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -81,7 +86,19 @@ class DeliveryWorker:
                 await self._sleep(stop, min(30.0, 0.5 * 2**failures))
                 continue
             if outcome.delivered == outcome.retried == outcome.failed == 0:
-                await self._sleep(stop, self._poll_interval)
+                await self._sleep(stop, self._until_due())
+
+    def _until_due(self) -> float:
+        """The poll interval, or less when a message put back (its lane was busy, e.g. a
+        Slack channel's 1 post/s) or left for a retry is due sooner: waiting for the poll
+        would leave the platform's budget unused meanwhile (under_limits.py's drain)."""
+        if self._due_at is None:
+            return self._poll_interval
+        left = self._due_at - time.monotonic()
+        if left <= 0:
+            self._due_at = None
+            return 0.0
+        return min(self._poll_interval, left)
 
     async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]

@@ -140,6 +140,9 @@ class Outcome:
     retried: int = 0
     failed: int = 0
     paced: int = 0  # put back unattempted: its lane (or its key's lock) was busy
+    # Seconds until the first message put back or left for a retry is due again (None: none
+    # was): the worker wakes then instead of at its next poll.
+    soonest: float | None = None
 
 
 def route(senders: Mapping[SenderKey, Sender]) -> Callable[[OutboxMessage], Sender | None]:
@@ -193,7 +196,17 @@ async def deliver_due(
             1 for m, tried, _ in results if tried and m.delivered_at is None and m.failed_at is None
         ),
         paced=sum(1 for _, tried, _ in results if not tried),
+        soonest=_soonest([m for m, _, _ in results], clock.now()),
     )
+
+
+def _soonest(messages: Sequence[OutboxMessage], now: datetime) -> float | None:
+    waiting = [
+        (m.next_attempt_at - now).total_seconds()
+        for m in messages
+        if m.delivered_at is None and m.failed_at is None
+    ]
+    return max(0.0, min(waiting)) if waiting else None
 
 
 @runtime_checkable
