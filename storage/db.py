@@ -94,13 +94,8 @@ def create_engine(
         json_serializer=_json_without_nul,
     )
 
-    @event.listens_for(engine.sync_engine, "checkout")
-    def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        _ping_if_idle_for(dbapi_connection, record)
-
-    @event.listens_for(engine.sync_engine, "checkin")
-    def _used(dbapi_connection: Any, record: Any) -> None:
-        record.info[_USED] = time.monotonic()
+    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
+    event.listen(engine.sync_engine, "checkin", _note_use)
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
     def _without_nul(
@@ -121,7 +116,11 @@ PING_AFTER_IDLE_SECONDS = 5.0
 _USED = "supportbot_used_at"
 
 
-def _ping_if_idle_for(dbapi_connection: Any, record: Any) -> None:
+def _note_use(dbapi_connection: Any, record: Any) -> None:
+    record.info[_USED] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     used = record.info.get(_USED)
     if used is not None and time.monotonic() - used < PING_AFTER_IDLE_SECONDS:
         return

@@ -7,10 +7,17 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from bot.flows.io import SAY_EVENT, Say, say_from_payload
 from core.delivery import PermanentFailure
-from core.model import Audience, OutboxMessage, Platform
+from core.model import Audience, MessageRef, OutboxMessage, Platform
 from core.ports import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["RenderPush", "entry_id_of", "mark_unreachable", "says_of", "ticket_id_of"]
+__all__ = [
+    "RenderPush",
+    "entry_id_of",
+    "mark_unreachable",
+    "record_shown",
+    "says_of",
+    "ticket_id_of",
+]
 
 RenderPush = Callable[[OutboxMessage], Awaitable[Sequence[Say]]]
 
@@ -58,3 +65,30 @@ def entry_id_of(message: OutboxMessage) -> uuid.UUID | None:
         return uuid.UUID(str(raw)) if raw else None
     except ValueError:
         return None
+
+
+async def record_shown(
+    uow_factory: UnitOfWorkFactory,
+    platform: Platform,
+    chat_id: str,
+    ticket_id: uuid.UUID,
+    shown: Sequence[str],
+    entry_id: uuid.UUID | None,
+    anchored: bool | None = None,
+) -> None:
+    """Record the chat messages that show a ticket's Say, so a customer's reply to one of them
+    finds the ticket. The ticket's first message in a chat becomes its anchor (entry_id None);
+    `anchored`: whether it has one already (None: look it up). A message already recorded (an
+    edited one) is left as it is."""
+    async with uow_factory() as uow:
+        if anchored is None:
+            anchored = await uow.refs.anchor(ticket_id, platform, chat_id) is not None
+        for message_id in shown:
+            if await uow.refs.find(platform, chat_id, message_id) is not None:
+                continue
+            ref = MessageRef(
+                platform, chat_id, message_id, ticket_id, entry_id if anchored else None
+            )
+            await uow.refs.add(ref)
+            anchored = True
+        await uow.commit()

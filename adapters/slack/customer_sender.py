@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -29,6 +28,7 @@ from adapters.common.outbox import (
     RenderPush,
     entry_id_of,
     mark_unreachable,
+    record_shown,
     says_of,
     ticket_id_of,
 )
@@ -38,7 +38,7 @@ from adapters.slack.uploads import share_files
 from adapters.telegram.callbacks import CallbackSigner
 from bot.flows.io import Say
 from core.delivery import CHAT_GONE, RetryLater, Unreachable
-from core.model import Attachment, MessageRef, OutboxMessage, Platform
+from core.model import Attachment, OutboxMessage, Platform
 from core.ports import FileStore, UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["SlackCustomerSender"]
@@ -92,7 +92,9 @@ class SlackCustomerSender:
         if not posts and not attachments:
             log.warning("outbox message %s: a Say with nothing to show", message.id)
         if ticket_id is not None:
-            await self._record(channel, ticket_id, shown, entry_id_of(message))
+            await record_shown(
+                self._uow_factory, SLACK, channel, ticket_id, shown, entry_id_of(message)
+            )
 
     async def _post(self, channel: str, post: SlackPost) -> str:
         if post.edit_ts is not None:
@@ -113,20 +115,6 @@ class SlackCustomerSender:
             unfurl_media=False,
         )
         return str(answer["ts"])
-
-    async def _record(
-        self, channel: str, ticket_id: uuid.UUID, shown: Sequence[str], entry_id: uuid.UUID | None
-    ) -> None:
-        async with self._uow_factory() as uow:
-            anchored = await uow.refs.anchor(ticket_id, SLACK, channel) is not None
-            for ts in shown:
-                if await uow.refs.find(SLACK, channel, ts) is not None:
-                    continue  # an edited message, recorded when it was first sent
-                # The ticket's first message in this DM is its anchor (entry_id None).
-                ref = MessageRef(SLACK, channel, ts, ticket_id, entry_id if anchored else None)
-                await uow.refs.add(ref)
-                anchored = True
-            await uow.commit()
 
     async def _verdict(self, channel: str, exc: SlackApiError) -> Exception:
         error = _error(exc)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import uuid
 import warnings
-from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram import Bot
@@ -35,6 +34,7 @@ from adapters.common.outbox import (
     RenderPush,
     entry_id_of,
     mark_unreachable,
+    record_shown,
     says_of,
     ticket_id_of,
 )
@@ -43,7 +43,7 @@ from adapters.telegram.posting import UPLOAD_LIMIT, post
 from adapters.telegram.render import plan
 from bot.flows.io import Say
 from core.delivery import BLOCKED, CHAT_GONE, PermanentFailure, RetryLater, Unreachable
-from core.model import Attachment, MessageRef, OutboxMessage, Platform
+from core.model import Attachment, OutboxMessage, Platform
 from core.ports import FileStore, UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["RenderPush", "TelegramSender"]
@@ -88,27 +88,15 @@ class TelegramSender:
         reply_to = int(anchor.message_id) if anchor is not None else None
         shown = await post(self._bot, int(chat_id), messages, self._files, reply_to)
         if ticket_id is not None:
-            await self._record(chat_id, ticket_id, shown, anchor, entry_id_of(message))
-
-    async def _record(
-        self,
-        chat_id: str,
-        ticket_id: uuid.UUID,
-        shown: Sequence[int],
-        anchor: MessageRef | None,
-        entry_id: uuid.UUID | None,
-    ) -> None:
-        async with self._uow_factory() as uow:
-            for message_id in shown:
-                if await uow.refs.find(TELEGRAM, chat_id, str(message_id)) is not None:
-                    continue  # an edited message, recorded when it was first sent
-                # The ticket's first message in this chat becomes its anchor (entry_id None).
-                ref = MessageRef(
-                    TELEGRAM, chat_id, str(message_id), ticket_id, entry_id if anchor else None
-                )
-                await uow.refs.add(ref)
-                anchor = anchor or ref
-            await uow.commit()
+            await record_shown(
+                self._uow_factory,
+                TELEGRAM,
+                chat_id,
+                ticket_id,
+                [str(message_id) for message_id in shown],
+                entry_id_of(message),
+                anchored=anchor is not None,
+            )
 
     async def _verdict(self, chat_id: str, exc: TelegramError) -> Exception:
         """The core.delivery error that says what to do about `exc`."""
