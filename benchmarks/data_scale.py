@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks._common import latency_line, parser, pct, reproduce, scratch_database, verdict
@@ -155,10 +155,14 @@ def _used(statement: str, values: dict[str, Any]) -> dict[str, Any]:
 class LastStatement:
     """The SQL the repositories sent last, to EXPLAIN it exactly as run."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self) -> None:
         self.statement: str = ""
         self.parameters: Any = None
-        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+        # Every engine: read-only units of work run on a second pool (storage.sql).
+        event.listen(Engine, "before_cursor_execute", self._seen)
+
+    def close(self) -> None:
+        event.remove(Engine, "before_cursor_execute", self._seen)
 
     def _seen(self, conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         self.statement, self.parameters = statement, parameters
@@ -169,7 +173,7 @@ async def measure(args: argparse.Namespace, url: str) -> bool:
     try:
         await seed(database.engine, args)
         uows = SqlUnitOfWorkFactory(database.sessionmaker)
-        last = LastStatement(database.engine)
+        last = LastStatement()
         rng = random.Random(7)
         big = _uuid("c", 1)
         other_companies = max(1, args.companies - 1)
@@ -223,6 +227,7 @@ async def measure(args: argparse.Namespace, url: str) -> bool:
             ok = ok and p99 < P99_TARGET_MS
             print(f"{latency_line(name, samples)} (target p99 < 20 ms) {verdict(p99 < 20)}")
             await explain(database.engine, last)
+        last.close()
         return ok
     finally:
         await database.dispose()

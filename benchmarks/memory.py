@@ -41,7 +41,7 @@ from benchmarks._common import check_supported, parser, reproduce, scratch_datab
 from core.model import Attachment, Company, CustomerUser, Product, Role
 from storage.db import open_database
 from storage.files import LocalFileStore
-from storage.uow import SqlUnitOfWorkFactory
+from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 FLOWS_TARGET_MB = 50.0
 FILE_TARGET_MB = 10.0
@@ -117,12 +117,8 @@ async def flows(args: argparse.Namespace, directory: Path) -> float:
     return growth
 
 
-async def _count_in_flow(uow: object) -> int:
-    from sqlalchemy import text
-
-    session = uow._active()  # type: ignore[attr-defined]
-    result = await session.execute(text("SELECT count(*) FROM conversations"))
-    return int(result.scalar_one())
+async def _count_in_flow(uow: SqlUnitOfWork) -> int:
+    return await uow.conversations.count()
 
 
 # -- one large file each way --------------------------------------------------------------------

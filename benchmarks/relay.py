@@ -195,10 +195,15 @@ async def main_async(args: argparse.Namespace) -> bool:
     # which an unpaced echo bot can be compared with; under_limits.py measures the paced desk.
     async with desk(args, args.customers, delivery_pacing="off") as run:
         with profiled(args.profile):
+            # Each paced phase starts once the burst before it has left the outbox entirely
+            # (its confirmations to customers, the cards an agent's first reply changes): the
+            # latency is at the offered rate, not behind the rest of a burst.
             n_in, in_rate = await burst_customers(run, args.burst, 0)
+            await run.quiet()
             lat_in = await paced_customers(run, args.rate, args.seconds, args.burst)
             await run.quiet()
             n_out, out_rate = await burst_agents(run, 1000)
+            await run.quiet()
             lat_out = await paced_agents(run, args.rate, args.seconds, 1001)
     ratio = in_rate / echo_rate
     p99_in = pct(lat_in, 0.99) * 1000

@@ -35,7 +35,14 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
-from storage.sqlite_inline import BUSY_SLICE_MS, inline_creator
+from storage.sql import (
+    PostgresBackend,
+    SqliteBackend,
+    dispose_backend,
+    prepare_sqlite,
+    register_backend,
+)
+from storage.sqlite_inline import inline_creator
 
 DEFAULT_URL = "sqlite+aiosqlite:///./data/supportbot.db"
 
@@ -55,6 +62,7 @@ class Database:
         return self.engine.dialect.name
 
     async def dispose(self) -> None:
+        await dispose_backend(self.engine)
         await self.engine.dispose()
 
 
@@ -82,16 +90,41 @@ def create_engine(
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, foreign_keys=foreign_keys, echo=echo)
+    engine = _postgres_engine(parsed, pool_size, max_overflow, echo, readers=False)
+    # Read-only units of work use a second pool of read-only autocommit connections, made
+    # when first needed (storage.sql.PostgresBackend).
+    register_backend(
+        engine,
+        PostgresBackend(
+            engine,
+            lambda: _postgres_engine(parsed, pool_size, max_overflow, echo, readers=True),
+        ),
+    )
+    return engine
+
+
+def _postgres_engine(
+    url: URL, pool_size: int, max_overflow: int, echo: bool, *, readers: bool
+) -> AsyncEngine:
+    server_settings = {"application_name": "supportbot"}
+    more: dict[str, Any] = {}
+    if readers:
+        # Every statement its own transaction, and that one READ ONLY: under READ COMMITTED a
+        # transaction gives each statement a fresh snapshot anyway, so a reader loses nothing
+        # by not opening one, and saves the BEGIN and ROLLBACK round trips.
+        server_settings["default_transaction_read_only"] = "on"
+        more["isolation_level"] = "AUTOCOMMIT"
     engine = _create_async_engine(
-        parsed,
+        url,
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
         # Connections idle behind a firewall or a restarted server are found before use; one
         # used a moment ago is not pinged again (see _ping_if_idle).
         pool_recycle=1800,
-        connect_args={"server_settings": {"application_name": "supportbot"}},
+        connect_args={"server_settings": server_settings},
         json_serializer=_json_without_nul,
+        **more,
     )
 
     event.listen(engine.sync_engine, "checkout", _ping_if_idle)
@@ -163,19 +196,7 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, echo: bool) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Hand transaction control to the `begin` hook below.
-        dbapi_connection.isolation_level = None
-        # SQLite's lower() folds ASCII only; PostgreSQL's folds all of Unicode. Case-insensitive
-        # lookups (e-mail, licence, text search) must agree on both, e.g. for Polish "Ł".
-        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL is still crash-safe; only the last commits may roll back on power loss.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # Short: a writer of another process is waited for asynchronously, in slices.
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_SLICE_MS}")
-        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cursor.close()
+        prepare_sqlite(dbapi_connection, foreign_keys=foreign_keys)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
@@ -188,11 +209,17 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, echo: bool) -> AsyncEngine:
             info["query_only"] = read_only
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
+    # Units of work use a synchronous companion on the same file (storage.sql).
+    register_backend(
+        engine,
+        SqliteBackend(
+            url,
+            foreign_keys=foreign_keys,
+            busy_seconds=SQLITE_BUSY_TIMEOUT_MS / 1000,
+            echo=echo,
+        ),
+    )
     return engine
-
-
-def _unicode_lower(value: object) -> object:
-    return value.lower() if isinstance(value, str) else value
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

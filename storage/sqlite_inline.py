@@ -28,7 +28,7 @@ from typing import Any
 
 import aiosqlite
 
-BUSY_SLICE_MS = 5  # the longest the loop is blocked by one try at a locked database
+from storage.sql import BUSY_SLICE_MS
 
 
 class _RunNow:

@@ -1,4 +1,4 @@
-"""The SQL unit of work: one session and one transaction per `async with`."""
+"""The SQL unit of work: one connection and one transaction per `async with` (storage.sql)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from core.ports import (
     UnitOfWorkFactory,
     UserRepository,
 )
-from storage.db import READ_ONLY
 from storage.repositories import (
     SqlAgentRepository,
     SqlAttachmentRepository,
@@ -49,6 +48,7 @@ from storage.repositories import (
 )
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.sla import SqlSlaMarkRepository
+from storage.sql import Backend, Tx, backend_for
 
 # SQLite has one writer. Writers of one process queue here, in order, instead of on SQLite's
 # busy handler, which sleeps in steps of 1 to 100 ms while the lock is held and so leaves the
@@ -60,9 +60,8 @@ _WRITERS: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKey
 _holding: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_writer", default=False)
 
 
-def _writer_queue(sessionmaker: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
-    engine = sessionmaker.kw.get("bind")
-    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
+def _writer_queue(engine: AsyncEngine) -> asyncio.Lock | None:
+    if engine.dialect.name != "sqlite":
         return None
     lock = _WRITERS.get(engine)
     if lock is None:
@@ -74,7 +73,8 @@ class SqlUnitOfWork:
     """Repositories exist only inside `async with`; leaving it without `commit` rolls back.
 
     A read-only unit of work (for lists and lookups) does not queue behind writers on SQLite
-    and is a READ ONLY transaction on PostgreSQL; writing in one fails.
+    and is a READ ONLY transaction on PostgreSQL; writing in one fails. Statements run on
+    the unit's connection as they are called (storage.sql).
     """
 
     companies: CompanyRepository
@@ -96,41 +96,48 @@ class SqlUnitOfWork:
 
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        backend: Backend,
         *,
         read_only: bool = False,
         on_outbox_commit: Callable[[], None] | None = None,
         writers: asyncio.Lock | None = None,
     ) -> None:
-        self._sessionmaker = sessionmaker
+        self._backend = backend
         self._read_only = read_only
         self._on_outbox_commit = on_outbox_commit
-        self._session: AsyncSession | None = None
+        self._tx: Tx | None = None
         self._outbox: SqlOutboxRepository
         self._writers = None if read_only else writers
         self._queued: contextvars.Token[bool] | None = None
 
     async def __aenter__(self) -> Self:
-        if self._session is not None:
+        if self._tx is not None:
             raise RuntimeError("this unit of work is already in use")
         if self._writers is not None and not _holding.get():
             await self._writers.acquire()
             self._queued = _holding.set(True)
         try:
-            self._open()
+            self._tx = tx = await self._backend.begin(read_only=self._read_only)
         except BaseException:
             self._leave_queue()
             raise
-        if self._read_only:
-            # Options must be on the connection before its transaction begins (storage.db).
-            try:
-                await self._active().connection(
-                    execution_options={READ_ONLY: True, "postgresql_readonly": True}
-                )
-            except BaseException:
-                await self._active().close()
-                self._session = None
-                raise
+        sql = tx.sql
+        self.companies = SqlCompanyRepository(sql)
+        self.products = SqlProductRepository(sql)
+        self.users = SqlUserRepository(sql)
+        self.identities = SqlIdentityRepository(sql)
+        self.agents = SqlAgentRepository(sql)
+        self.tickets = SqlTicketRepository(sql)
+        self.entries = SqlEntryRepository(sql)
+        self.refs = SqlMessageRefRepository(sql)
+        self.attachments = SqlAttachmentRepository(sql)
+        self.invites = SqlInviteRepository(sql)
+        self.registrations = SqlRegistrationRepository(sql)
+        self.support_tokens = SqlSupportTokenRepository(sql)
+        self.outbox = self._outbox = SqlOutboxRepository(sql)
+        self.inbox = SqlInboxRepository(sql)
+        self.sla_marks = SqlSlaMarkRepository(sql)
+        self.conversations = SqlConversationRepository(sql)
         return self
 
     def _leave_queue(self) -> None:
@@ -140,41 +147,18 @@ class SqlUnitOfWork:
             assert self._writers is not None
             self._writers.release()
 
-    def _open(self) -> None:
-        session = self._sessionmaker()
-        self._session = session
-        self.companies = SqlCompanyRepository(session)
-        self.products = SqlProductRepository(session)
-        self.users = SqlUserRepository(session)
-        self.identities = SqlIdentityRepository(session)
-        self.agents = SqlAgentRepository(session)
-        self.tickets = SqlTicketRepository(session)
-        self.entries = SqlEntryRepository(session)
-        self.refs = SqlMessageRefRepository(session)
-        self.attachments = SqlAttachmentRepository(session)
-        self.invites = SqlInviteRepository(session)
-        self.registrations = SqlRegistrationRepository(session)
-        self.support_tokens = SqlSupportTokenRepository(session)
-        self.outbox = self._outbox = SqlOutboxRepository(session)
-        self.inbox = SqlInboxRepository(session)
-        self.sla_marks = SqlSlaMarkRepository(session)
-        self.conversations = SqlConversationRepository(session)
-
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session, self._session = self._active(), None
+        tx, self._tx = self._active(), None
         try:
             # After a commit there is nothing left to roll back; otherwise this is the undo.
-            await session.rollback()
+            await tx.close()
         finally:
-            try:
-                await session.close()
-            finally:
-                self._leave_queue()
+            self._leave_queue()
 
     async def commit(self) -> None:
         await self._active().commit()
@@ -184,24 +168,31 @@ class SqlUnitOfWork:
             self._on_outbox_commit()
 
     async def rollback(self) -> None:
+        """Discard what was written so far; the unit of work goes on in a new transaction."""
         await self._active().rollback()
 
-    def _active(self) -> AsyncSession:
-        if self._session is None:
+    def _active(self) -> Tx:
+        if self._tx is None:
             raise RuntimeError("use the unit of work inside `async with`")
-        return self._session
+        return self._tx
 
 
 class SqlUnitOfWorkFactory:
+    """Units of work on the engine of `sessionmaker` (the ORM session itself is not used:
+    repositories execute Core statements on the unit's connection, storage.sql)."""
+
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._sessionmaker = sessionmaker
+        engine = sessionmaker.kw.get("bind")
+        if not isinstance(engine, AsyncEngine):
+            raise TypeError("the sessionmaker must be bound to an AsyncEngine")
+        self._backend = backend_for(engine)
         # Called after a commit that wrote outbox messages (the delivery worker's wake-up).
         self.on_outbox_commit: Callable[[], None] | None = None
-        self._writers = _writer_queue(sessionmaker)
+        self._writers = _writer_queue(engine)
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self._sessionmaker,
+            self._backend,
             read_only=read_only,
             on_outbox_commit=self.on_outbox_commit,
             writers=self._writers,

@@ -18,9 +18,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import RowMapper
+from storage.sql import Sql
 from storage.tables import Base
 
 if TYPE_CHECKING:
@@ -36,12 +36,12 @@ class SqlRepository(Generic[E]):
 
     mapper: RowMapper[E]
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Sql) -> None:
         self._session = session
 
     @property
     def _dialect(self) -> str:
-        return self._session.get_bind().dialect.name
+        return self._session.dialect
 
     def _insert_on_conflict(self, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
         """An INSERT that can take ON CONFLICT, in the current dialect's flavour."""

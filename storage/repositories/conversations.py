@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from storage.repositories.base import SqlRepository
 from storage.tables import ConversationRow
@@ -41,3 +41,8 @@ class SqlConversationRepository(SqlRepository[Any]):
             delete(ConversationRow).where(ConversationRow.updated_at < cutoff)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def count(self) -> int:
+        """How many chats have a conversation state (benchmarks/memory.py)."""
+        result = await self._session.execute(select(func.count()).select_from(ConversationRow))
+        return int(result.scalar_one())

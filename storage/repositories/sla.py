@@ -6,15 +6,15 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.model import SlaMark
 from storage.repositories.base import SqlRepository
+from storage.sql import Sql
 from storage.tables import SlaMarkRow
 
 
 class SqlSlaMarkRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Sql) -> None:
         self._session = session
         # For the dialect's INSERT … ON CONFLICT only: marks have no `id` for a RowMapper.
         self._helper: SqlRepository[SlaMark] = SqlRepository(session)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, text, true, update
+from sqlalchemy import ColumnElement, bindparam, false, func, or_, select, true, update
 
 from core.model import (
     ACTIVE_STATUSES,
@@ -86,10 +86,6 @@ class SqlTicketRepository(SqlRepository[Ticket]):
         want = query.limit + 1
         others = ticket_filters(replace(query, text=None))
         words = query.text or ""
-        # Plans for these words, not a generic plan for any words: asyncpg prepares the
-        # statements, and after five runs PostgreSQL may reuse one plan chosen without seeing
-        # the pattern, which is exactly the choice that matters here.
-        await self._session.execute(_CUSTOM_PLANS)
         recent = (
             select(*self.mapper.columns)
             .where(*others)
@@ -100,7 +96,7 @@ class SqlTicketRepository(SqlRepository[Ticket]):
         found = (
             await self._session.execute(
                 select(recent)
-                .where(_text_filter(words, recent.c))
+                .where(_text_filter(words, recent.c, inline=True))
                 .order_by(recent.c.number.desc())
                 .limit(want)
             )
@@ -108,7 +104,7 @@ class SqlTicketRepository(SqlRepository[Ticket]):
         if len(found) < want:
             matches = (
                 select(*self.mapper.columns)
-                .where(*others, _text_filter(words))
+                .where(*others, _text_filter(words, inline=True))
                 .cte("matches")
                 .prefix_with("MATERIALIZED")
             )
@@ -159,14 +155,20 @@ def ticket_filters(query: TicketQuery) -> Sequence[ColumnElement[bool]]:
 
 # Text search on PostgreSQL reads this many of the newest tickets before the trigram indexes.
 SEARCH_RECENT = 1000
-_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
-def _text_filter(text: str, columns: Any = None) -> ColumnElement[bool]:
+def _text_filter(text: str, columns: Any = None, *, inline: bool = False) -> ColumnElement[bool]:
     """ILIKE on PostgreSQL (served by the pg_trgm GIN indexes of migrations 0005 and 0006);
     SQLAlchemy renders lower() LIKE lower() on SQLite, where our lower() folds Unicode
-    (storage.db). `columns`: a subquery's instead of the table's."""
-    pattern = f"%{_escape_like(text)}%"
+    (storage.db). `columns`: a subquery's instead of the table's.
+
+    `inline`: the pattern is written into the statement as a quoted literal (SQLAlchemy's
+    `literal_execute`) instead of sent as a parameter. asyncpg prepares statements, and after
+    five runs PostgreSQL may reuse one generic plan chosen without seeing the pattern, which is
+    exactly the choice that matters for a trigram search; a literal is planned for itself."""
+    pattern: Any = f"%{_escape_like(text)}%"
+    if inline:
+        pattern = bindparam("pattern", pattern, literal_execute=True)
     subject = TicketRow.subject if columns is None else columns.subject
     description = TicketRow.description if columns is None else columns.description
     return or_(

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from core.ports import UnitOfWorkFactory
 from storage.db import normalize_url, open_database
 from storage.migrate import upgrade
-from storage.sqlite_inline import BUSY_SLICE_MS
+from storage.sql import BUSY_SLICE_MS
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders as make
 
@@ -45,10 +45,37 @@ async def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": BUSY_SLICE_MS}
 
 
+async def test_units_of_work_get_the_same_settings_and_readers_are_query_only(
+    tmp_path: Path,
+) -> None:
+    """Units of work run on their own pools (storage.sql): readers and writers."""
+    path = tmp_path / "bot.db"
+    await upgrade(f"sqlite:///{path}")
+    database = await open_database(f"sqlite:///{path}")
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    names = ("journal_mode", "foreign_keys", "busy_timeout", "query_only", "synchronous")
+    seen = {}
+    try:
+        for read_only in (True, False):
+            async with uows(read_only=read_only) as uow:
+                sql = uow._active().sql
+                seen[read_only] = {
+                    name: (await sql.execute(text(f"PRAGMA {name}"))).scalar_one() for name in names
+                }
+                # Unicode lower() as on the async engine (case-insensitive lookups agree).
+                lowered = (await sql.execute(text("SELECT lower('ŁÓDŹ')"))).scalar_one()
+                assert lowered == "łódź"
+    finally:
+        await database.dispose()
+    common = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": BUSY_SLICE_MS}
+    assert seen[True] == {**common, "query_only": 1, "synchronous": 1}
+    assert seen[False] == {**common, "query_only": 0, "synchronous": 1}
+
+
 async def test_a_writer_waits_for_another_process_lock_without_blocking_the_loop(
     tmp_path: Path,
 ) -> None:
-    """Statements run on the loop's thread (storage.sqlite_inline): while another process
+    """Statements run on the loop's thread (storage.sql): while another process
     holds SQLite's write lock, our writer waits in short slices and the loop keeps running."""
     path = tmp_path / "bot.db"
     await upgrade(f"sqlite:///{path}")
