@@ -182,10 +182,10 @@ async def deliver_due(
 
     async with uow_factory() as uow:
         # One transaction: a coalesced post's rows are all marked delivered, or none is.
-        for message, _, joined in results:
-            await uow.outbox.update(message)
-            for follower in joined:
-                await uow.outbox.update(follower)
+        await uow.outbox.update_many(
+            [m for message, _, joined in results for m in (message, *joined)]
+        )
+        for message, _, _ in results:
             if message.failed_at is not None and on_give_up is not None:
                 await on_give_up(uow, message, clock.now())
         await uow.commit()

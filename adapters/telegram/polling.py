@@ -34,16 +34,17 @@ async def record_updates(
 ) -> int:
     """Write updates to the inbox; returns how many were new."""
     now = clock.now()
-    new = 0
+    events = [
+        InboxEvent(
+            platform=Platform.TELEGRAM,
+            event_id=event_id(bot_id, update.update_id),
+            payload=update.to_dict(),
+            received_at=now,
+        )
+        for update in updates
+    ]
     async with uow_factory() as uow:
-        for update in updates:
-            event = InboxEvent(
-                platform=Platform.TELEGRAM,
-                event_id=event_id(bot_id, update.update_id),
-                payload=update.to_dict(),
-                received_at=now,
-            )
-            new += await uow.inbox.add_if_new(event)
+        new = await uow.inbox.add_new(events)
         await uow.commit()
     return new
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Insert,
     Select,
@@ -55,28 +56,40 @@ class SqlRepository(Generic[E]):
     async def _update(self, entity_id: uuid.UUID, entity: E) -> None:
         values = self.mapper.values(entity)
         values[_ID] = entity_id
-        await self._session.execute(_update_of(self.mapper.table), values)
+        await self._session.execute(update_of(self.mapper.table), values)
 
     async def _get(self, entity_id: uuid.UUID) -> E | None:
         return await self._find(id=entity_id)
 
     async def _find(self, newest: str | None = None, **equal: Any) -> E | None:
-        """The row whose columns equal `equal` (the newest by column `newest` if several),
-        through a statement built once per shape: executing the same statement object
-        reuses its cache key, where a fresh select() is walked whole on every call."""
-        shape = (self.mapper.table, tuple(equal), newest)
+        """The row whose columns equal `equal` (None: IS NULL; the newest by column `newest`
+        if several), through a statement built once per shape: executing the same statement
+        object reuses its cache key, where a fresh select() is walked whole on every call."""
+        shape = (self.mapper.table, tuple((k, v is None) for k, v in equal.items()), newest)
         statement = _FINDS.get(shape)
         if statement is None:
             table = table_of(self.mapper.table)
             statement = select(*self.mapper.columns).where(
-                *(table.c[name] == bindparam(f"_eq_{name}") for name in equal)
+                *(
+                    table.c[name].is_(None) if value is None else table.c[name] == _eq(name)
+                    for name, value in equal.items()
+                )
             )
             if newest is not None:
                 statement = statement.order_by(table.c[newest].desc())
             statement = _FINDS[shape] = statement.limit(1)
-        params = {f"_eq_{name}": value for name, value in equal.items()}
+        params = {f"_eq_{name}": value for name, value in equal.items() if value is not None}
         row = (await self._session.execute(statement, params)).first()
         return None if row is None else self.mapper.entity_from(row)
+
+    def _once(self, name: str, build: Callable[[], S]) -> S:
+        """A statement of this repository built once per dialect (with bind parameters for
+        what varies), for the same reason as `_find`."""
+        key = (type(self), name, self._dialect)
+        statement = _ONCE.get(key)
+        if statement is None:
+            statement = _ONCE[key] = build()
+        return cast("S", statement)
 
     async def _first(self, *where: ColumnElement[bool], order_by: Sequence[Any] = ()) -> E | None:
         statement = select(*self.mapper.columns).where(*where).order_by(*order_by).limit(1)
@@ -101,10 +114,16 @@ class SqlRepository(Generic[E]):
 # SQLAlchemy then finds the compiled statement by a cache key that does not walk every value
 # (an ORM INSERT ... VALUES (...) with the values inline cost a fifth of all database time in
 # benchmarks/relay.py), and the ORM's bulk-DML machinery is not involved.
-_ID = "_row_id"
+ROW_ID = _ID = "_row_id"
 _INSERTS: dict[type[Base], Insert] = {}
 _UPDATES: dict[type[Base], Update] = {}
-_FINDS: dict[tuple[type[Base], tuple[str, ...], str | None], Select[Any]] = {}
+_FINDS: dict[tuple[type[Base], tuple[tuple[str, bool], ...], str | None], Select[Any]] = {}
+_ONCE: dict[tuple[type[Any], str, str], Any] = {}
+S = TypeVar("S")
+
+
+def _eq(name: str) -> BindParameter[Any]:
+    return bindparam(f"_eq_{name}")
 
 
 def table_of(mapped: type[Base]) -> Table:
@@ -120,7 +139,7 @@ def _insert_of(mapped: type[Base]) -> Insert:
     return statement
 
 
-def _update_of(mapped: type[Base]) -> Update:
+def update_of(mapped: type[Base]) -> Update:
     """UPDATE ... SET <the parameters' columns> WHERE id = :_row_id."""
     statement = _UPDATES.get(mapped)
     if statement is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from storage.repositories.base import SqlRepository
 from storage.tables import ConversationRow
@@ -13,24 +13,25 @@ from storage.tables import ConversationRow
 
 class SqlConversationRepository(SqlRepository[Any]):
     async def get(self, key: str) -> tuple[dict[str, Any], datetime] | None:
-        row = (
-            await self._session.execute(
-                select(ConversationRow.state, ConversationRow.updated_at).where(
-                    ConversationRow.key == key
-                )
-            )
-        ).one_or_none()
+        statement = self._once(
+            "get",
+            lambda: select(ConversationRow.state, ConversationRow.updated_at).where(
+                ConversationRow.key == bindparam("_key")
+            ),
+        )
+        row = (await self._session.execute(statement, {"_key": key})).one_or_none()
         return None if row is None else (dict(row.state), row.updated_at)
 
     async def put(self, key: str, state: dict[str, Any], now: datetime) -> None:
-        statement = self._insert_on_conflict(ConversationRow).values(
-            key=key, state=state, updated_at=now
-        )
         await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[ConversationRow.key],
-                set_={"state": statement.excluded.state, "updated_at": now},
-            )
+            self._once("put", self._upsert), {"key": key, "state": state, "updated_at": now}
+        )
+
+    def _upsert(self) -> Any:
+        statement = self._insert_on_conflict(ConversationRow)
+        return statement.on_conflict_do_update(
+            index_elements=[ConversationRow.key],
+            set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at},
         )
 
     async def delete(self, key: str) -> None:

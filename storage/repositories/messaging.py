@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import Select, Update, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from core.model import InboxEvent, OutboxMessage
 from storage import convert
-from storage.repositories.base import SqlRepository, table_of
+from storage.repositories.base import ROW_ID, SqlRepository, table_of, update_of
 from storage.tables import InboxRow, OutboxRow
 
 
@@ -27,6 +28,21 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
         ).scalar_one()
 
     async def claim_due(self, now: datetime, limit: int, lease: float) -> Sequence[OutboxMessage]:
+        params = {"_now": now, "_limit": limit}
+        rows = (await self._session.execute(self._once("due", self._due), params)).all()
+        messages = [self.mapper.entity_from(row) for row in rows]
+        if not messages:
+            return messages
+        leased_until = now + timedelta(seconds=lease)
+        await self._session.execute(
+            self._once("lease", _lease),
+            {"_seqs": [message.seq for message in messages], "_until": leased_until},
+        )
+        for message in messages:
+            message.next_attempt_at = leased_until
+        return messages
+
+    def _due(self) -> Select[Any]:
         older = aliased(OutboxRow, name="older")
         older_pending = (
             select(older.seq)
@@ -43,34 +59,32 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
             .where(
                 OutboxRow.delivered_at.is_(None),
                 OutboxRow.failed_at.is_(None),
-                OutboxRow.next_attempt_at <= now,
+                OutboxRow.next_attempt_at <= bindparam("_now"),
                 # Only the head of each key is due, so one chat's messages leave in order.
                 ~exists(older_pending),
             )
             .order_by(OutboxRow.seq)
-            .limit(limit)
+            .limit(bindparam("_limit"))
         )
         if self._dialect == "postgresql":
             # Concurrent workers skip rows another worker is claiming instead of waiting for
             # it and then claiming them again. (SQLite's BEGIN IMMEDIATE already serialises.)
             statement = statement.with_for_update(skip_locked=True, of=OutboxRow)
-        rows = (await self._session.execute(statement)).all()
-        messages = [self.mapper.entity_from(row) for row in rows]
-        if not messages:
-            return messages
-        leased_until = now + timedelta(seconds=lease)
-        await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.seq.in_([message.seq for message in messages]))
-            .values(next_attempt_at=leased_until)
-            .execution_options(synchronize_session=False)
-        )
-        for message in messages:
-            message.next_attempt_at = leased_until
-        return messages
+        return statement
 
     async def update(self, message: OutboxMessage) -> None:
         await self._update(message.id, message)
+
+    async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """Several messages' outcomes in one executemany (one round trip on PostgreSQL)."""
+        if not messages:
+            return
+        rows = []
+        for message in messages:
+            values = self.mapper.values(message)
+            values[ROW_ID] = message.id
+            rows.append(values)
+        await self._session.execute(update_of(self.mapper.table), rows)
 
     async def get(self, message_id: uuid.UUID) -> OutboxMessage | None:
         return await self._get(message_id)
@@ -84,28 +98,45 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
         return (await self._session.execute(statement)).scalar_one()
 
     async def pending_for_key(self, ordering_key: str) -> Sequence[OutboxMessage]:
-        return await self._all(
-            OutboxRow.ordering_key == ordering_key,
-            OutboxRow.delivered_at.is_(None),
-            OutboxRow.failed_at.is_(None),
-            order_by=[OutboxRow.seq],
+        statement = self._once(
+            "pending_for_key",
+            lambda: (
+                select(*self.mapper.columns)
+                .where(
+                    OutboxRow.ordering_key == bindparam("_key"),
+                    OutboxRow.delivered_at.is_(None),
+                    OutboxRow.failed_at.is_(None),
+                )
+                .order_by(OutboxRow.seq)
+            ),
         )
+        rows = (await self._session.execute(statement, {"_key": ordering_key})).all()
+        return [self.mapper.entity_from(row) for row in rows]
 
 
 class SqlInboxRepository(SqlRepository[InboxEvent]):
     mapper = convert.INBOX
 
     async def add_if_new(self, event: InboxEvent) -> bool:
+        return await self.add_new([event]) == 1
+
+    async def add_new(self, events: Sequence[InboxEvent]) -> int:
         # ON CONFLICT DO NOTHING rather than catching IntegrityError: a failed INSERT would
         # abort the whole PostgreSQL transaction, and a concurrent duplicate simply waits for
-        # the first one's commit and then inserts nothing.
-        statement = (
-            self._insert_on_conflict(InboxRow)
-            .values(self.mapper.values(event))
-            .on_conflict_do_nothing(index_elements=[InboxRow.platform, InboxRow.event_id])
-            .returning(InboxRow.seq)
+        # the first one's commit and then inserts nothing. Several events go as one
+        # multi-row INSERT (SQLAlchemy's "insertmanyvalues"); RETURNING names the new ones.
+        if not events:
+            return 0
+        statement = self._once(
+            "add_new",
+            lambda: (
+                self._insert_on_conflict(InboxRow)
+                .on_conflict_do_nothing(index_elements=[InboxRow.platform, InboxRow.event_id])
+                .returning(InboxRow.seq)
+            ),
         )
-        return (await self._session.execute(statement)).first() is not None
+        rows = [self.mapper.values(event) for event in events]
+        return len((await self._session.execute(statement, rows)).all())
 
     async def get(self, event_id: uuid.UUID) -> InboxEvent | None:
         return await self._get(event_id)
@@ -133,6 +164,16 @@ class SqlInboxRepository(SqlRepository[InboxEvent]):
 _OUTBOX = table_of(OutboxRow)
 _INBOX = table_of(InboxRow)
 _OUTBOX_INSERT = insert(_OUTBOX).returning(_OUTBOX.c.seq)
+
+
+def _lease() -> Update:
+    return (
+        update(_OUTBOX)
+        .where(_OUTBOX.c.seq.in_(bindparam("_seqs", expanding=True)))
+        .values(next_attempt_at=bindparam("_until"))
+    )
+
+
 _INBOX_FINISH = update(_INBOX).where(
     _INBOX.c.id == bindparam("_event_id"), _INBOX.c.processed_at.is_(None)
 )

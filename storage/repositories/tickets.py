@@ -51,7 +51,7 @@ class SqlTicketRepository(SqlRepository[Ticket]):
         return await self._get(ticket_id)
 
     async def get_by_number(self, number: int) -> Ticket | None:
-        return await self._first(TicketRow.number == number)
+        return await self._find(number=number)
 
     async def update(self, ticket: Ticket) -> None:
         await self._update(ticket.id, ticket)
@@ -219,14 +219,17 @@ class SqlEntryRepository(SqlRepository[TicketEntry]):
         return await self._all(*where, order_by=[EntryRow.created_at, EntryRow.seq])
 
     async def mark_read(self, ticket_id: uuid.UUID, reader: Side, at: datetime) -> int:
-        statement = (
-            update(EntryRow)
-            .where(EntryRow.ticket_id == ticket_id, *_unread_by(reader))
-            .values(read_at=at)
-            .returning(EntryRow.seq)
-            .execution_options(synchronize_session=False)
+        statement = self._once(
+            f"mark_read:{reader.value}",
+            lambda: (
+                update(EntryRow)
+                .where(EntryRow.ticket_id == bindparam("_ticket"), *_unread_by(reader))
+                .values(read_at=bindparam("_at"))
+                .returning(EntryRow.seq)
+            ),
         )
-        return len((await self._session.execute(statement)).all())
+        params = {"_ticket": ticket_id, "_at": at}
+        return len((await self._session.execute(statement, params)).all())
 
     async def count_unread(
         self, ticket_ids: Sequence[uuid.UUID], reader: Side
@@ -273,20 +276,32 @@ class SqlMessageRefRepository(SqlRepository[MessageRef]):
     async def anchor(
         self, ticket_id: uuid.UUID, platform: Platform, chat_id: str
     ) -> MessageRef | None:
-        return await self._first(
-            MessageRefRow.ticket_id == ticket_id,
-            MessageRefRow.platform == platform,
-            MessageRefRow.chat_id == chat_id,
-            MessageRefRow.entry_id.is_(None),
+        return await self._find(
+            ticket_id=ticket_id, platform=platform, chat_id=chat_id, entry_id=None
         )
 
     async def for_entry(self, entry_id: uuid.UUID) -> Sequence[MessageRef]:
-        return await self._all(MessageRefRow.entry_id == entry_id, order_by=[MessageRefRow.seq])
+        statement = self._once(
+            "for_entry",
+            lambda: (
+                select(*self.mapper.columns)
+                .where(MessageRefRow.entry_id == bindparam("_entry"))
+                .order_by(MessageRefRow.seq)
+            ),
+        )
+        rows = (await self._session.execute(statement, {"_entry": entry_id})).all()
+        return [self.mapper.entity_from(row) for row in rows]
 
     async def set_shown(self, ref_id: uuid.UUID, shown: str) -> None:
-        await self._session.execute(
-            update(MessageRefRow).where(MessageRefRow.id == ref_id).values(shown=shown)
+        statement = self._once(
+            "set_shown",
+            lambda: (
+                update(MessageRefRow)
+                .where(MessageRefRow.id == bindparam("_ref"))
+                .values(shown=bindparam("_shown"))
+            ),
         )
+        await self._session.execute(statement, {"_ref": ref_id, "_shown": shown})
 
 
 class SqlAttachmentRepository(SqlRepository[Attachment]):
@@ -311,9 +326,12 @@ class SqlAttachmentRepository(SqlRepository[Attachment]):
         )
 
     async def count_for_ticket(self, ticket_id: uuid.UUID) -> int:
-        statement = (
-            select(func.count())
-            .select_from(AttachmentRow)
-            .where(AttachmentRow.ticket_id == ticket_id)
+        statement = self._once(
+            "count_for_ticket",
+            lambda: (
+                select(func.count())
+                .select_from(AttachmentRow)
+                .where(AttachmentRow.ticket_id == bindparam("_ticket"))
+            ),
         )
-        return (await self._session.execute(statement)).scalar_one()
+        return (await self._session.execute(statement, {"_ticket": ticket_id})).scalar_one()

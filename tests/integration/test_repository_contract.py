@@ -956,6 +956,26 @@ async def test_claim_takes_only_the_head_of_each_ordering_key(
         assert await uow.outbox.pending_count() == 3  # first_b, second_a, desk_2
 
 
+async def test_update_many_records_each_messages_own_outcome(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    messages = [make.outbox_message(str(n)) for n in range(3)]
+    async with uow_factory() as uow:
+        for message in messages:
+            await uow.outbox.add(message)
+        await uow.commit()
+    delivered = replace(messages[0], delivered_at=minutes(1), attempts=1)
+    failed = replace(messages[1], failed_at=minutes(2), attempts=3, last_error="gone")
+    retried = replace(messages[2], next_attempt_at=minutes(5), attempts=1, last_error="429")
+    async with uow_factory() as uow:
+        await uow.outbox.update_many([delivered, failed, retried])
+        await uow.outbox.update_many([])  # nothing to do is not an error
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [await uow.outbox.get(m.id) for m in messages] == [delivered, failed, retried]
+        assert await uow.outbox.pending_count() == 1
+
+
 async def test_a_leased_message_is_not_claimed_again_until_the_lease_ends(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
@@ -1010,6 +1030,30 @@ async def test_claimed_but_uncommitted_lease_is_rolled_back(
 
 
 # --- inbox ----------------------------------------------------------------------------------
+
+
+async def test_inbox_records_a_batch_in_one_go_counting_only_the_new(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    def event(event_id: str, at: int) -> InboxEvent:
+        return InboxEvent(Platform.TELEGRAM, event_id, {"update_id": event_id}, minutes(at))
+
+    async with uow_factory() as uow:
+        assert await uow.inbox.add_new([]) == 0
+        assert await uow.inbox.add_new([event("1", 1), event("2", 2)]) == 2
+        await uow.commit()
+    batch = [event("2", 3), event("3", 4), event("1", 5), event("4", 6)]
+    async with uow_factory() as uow:
+        assert await uow.inbox.add_new(batch) == 2  # "2" and "1" were recorded before
+        await uow.commit()
+    async with uow_factory() as uow:
+        waiting = await uow.inbox.unprocessed(10)
+    assert [(e.event_id, e.received_at) for e in waiting] == [
+        ("1", minutes(1)),
+        ("2", minutes(2)),
+        ("3", minutes(4)),
+        ("4", minutes(6)),
+    ]
 
 
 async def test_inbox_records_each_event_once(uow_factory: UnitOfWorkFactory) -> None:

@@ -486,6 +486,10 @@ class FakeOutbox(_Repo):
             self._tx.update(self.table, message)
         return _copies(claimed)
 
+    async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            await self.update(message)
+
     async def pending_count(self) -> int:
         return len(self._open())
 
@@ -502,6 +506,9 @@ class FakeInbox(_Repo):
             return False
         await super().add(event)
         return True
+
+    async def add_new(self, events: Sequence[InboxEvent]) -> int:
+        return sum([await self.add_if_new(event) for event in events])
 
     async def unprocessed(self, limit: int, skip: int = 0) -> Sequence[InboxEvent]:
         waiting = [e for e in self._rows() if e.processed_at is None]
