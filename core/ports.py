@@ -246,7 +246,11 @@ class OutboxRepository(Protocol):
         """
         ...
 
-    async def update(self, message: OutboxMessage) -> None: ...
+    async def update(self, message: OutboxMessage) -> None:
+        """Record how its delivery went (attempts, next attempt, delivered, failed, last
+        error); what the message says never changes once added."""
+        ...
+
     async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
         """`update` for each, in one go."""
         ...
@@ -272,7 +276,10 @@ class InboxRepository(Protocol):
         """The oldest `limit` unprocessed events after the first `skip` of them."""
         ...
 
-    async def update(self, event: InboxEvent) -> None: ...
+    async def update(self, event: InboxEvent) -> None:
+        """Record how its handling went (processed, attempts, last error); the payload stays."""
+        ...
+
     async def finish(self, event: InboxEvent) -> bool:
         """Store the event as processed, unless it already is (another handler, in this
         process or another, finished it first): False then, and nothing is written. A

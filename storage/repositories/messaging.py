@@ -73,17 +73,14 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
         return statement
 
     async def update(self, message: OutboxMessage) -> None:
-        await self._update(message.id, message)
+        await self.update_many([message])
 
     async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
-        """Several messages' outcomes in one executemany (one round trip on PostgreSQL)."""
+        """Several messages' delivery state in one executemany (one round trip on PostgreSQL).
+        What a message says never changes once written, so its payload is not sent again."""
         if not messages:
             return
-        rows = []
-        for message in messages:
-            values = self.mapper.values(message)
-            values[ROW_ID] = message.id
-            rows.append(values)
+        rows = [_state(self.mapper.values(message), message.id) for message in messages]
         await self._session.execute(update_of(self.mapper.table), rows)
 
     async def get(self, message_id: uuid.UUID) -> OutboxMessage | None:
@@ -150,15 +147,31 @@ class SqlInboxRepository(SqlRepository[InboxEvent]):
         )
 
     async def update(self, event: InboxEvent) -> None:
-        await self._update(event.id, event)
+        await self._session.execute(
+            update_of(self.mapper.table), _state(self.mapper.values(event), event.id)
+        )
 
     async def finish(self, event: InboxEvent) -> bool:
         # One conditional UPDATE: PostgreSQL makes a concurrent one wait for the row lock and
         # re-check the condition after the first commits; SQLite serialises writers.
-        values = self.mapper.values(event)
-        values["_event_id"] = event.id
+        values = _state(self.mapper.values(event), event.id)
+        values["_event_id"] = values.pop(ROW_ID)
         result = await self._session.execute(_INBOX_FINISH, values)
         return bool(getattr(result, "rowcount", 0))
+
+
+# What changes on an outbox message or inbox event after it is written: how its delivery or
+# handling went. Updates write these columns only, not the payload (JSON encoded again, and on
+# PostgreSQL scrubbed of NUL characters, for nothing).
+_STATE = frozenset(
+    {"attempts", "next_attempt_at", "delivered_at", "failed_at", "last_error", "processed_at"}
+)
+
+
+def _state(values: dict[str, Any], row_id: uuid.UUID) -> dict[str, Any]:
+    state = {name: value for name, value in values.items() if name in _STATE}
+    state[ROW_ID] = row_id
+    return state
 
 
 _OUTBOX = table_of(OutboxRow)
