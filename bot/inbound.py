@@ -161,6 +161,11 @@ class InboxProcessor:
         self._locks = locks or NoLocks()
         self._lock_seconds = lock_seconds
         self._busy: set[str] = set()  # chat keys being handled right now
+        # Busy chats a pass found more events for: their finish looks again at once. With
+        # other processes sharing the inbox (locks given), every finish looks again: events
+        # for this chat may have been recorded, and seen, over there.
+        self._deferred: set[str] = set()
+        self._shared = locks is not None and not isinstance(locks, NoLocks)
         # When each chat last finished handling, by a counter of finishes: a chat that finished
         # while a pass was reading the inbox may show events it has just processed in that
         # read, so that pass leaves it to the next (which its finish wakes up). Without this
@@ -192,8 +197,13 @@ class InboxProcessor:
         by_chat = await self._waiting()
         started = 0
         for chat_key, events in by_chat.items():
-            if not self._may_start(chat_key) or self._finished_at.get(chat_key, 0) > read_from:
-                continue  # busy, backing off or flooding; or it has just looked itself
+            if self._finished_at.get(chat_key, 0) > read_from:
+                self._wake.set()  # it finished while this pass read: the next pass looks
+                continue
+            if not self._may_start(chat_key):
+                if chat_key in self._busy:
+                    self._deferred.add(chat_key)  # its finish looks again
+                continue  # busy, backing off or flooding
             token = await self._locks.acquire(f"inbox:{chat_key}", self._lock_seconds)
             if token is None:
                 continue  # another process is handling this chat
@@ -263,7 +273,12 @@ class InboxProcessor:
             ):
                 for piece in _pieces(events):
                     if not self._complete(piece):
-                        break  # more items of this album may still be on their way
+                        # More items of this album may still be on their way: look again
+                        # when it has been quiet long enough.
+                        asyncio.get_running_loop().call_later(
+                            self._album_left(piece), self._wake.set
+                        )
+                        break
                     if not await self._paced(chat_key, piece[0][0]):
                         break  # flooding: the rest waits in the inbox for its tokens
                     if not await self._piece(chat_key, piece):
@@ -274,16 +289,19 @@ class InboxProcessor:
             if self._reading:
                 self._finished_at[chat_key] = self._finishes
             await self._locks.release(f"inbox:{chat_key}", token)
-            if self._tasks:
-                self._wake.set()  # more may have arrived for this chat meanwhile
+            if chat_key in self._deferred or self._shared:
+                self._deferred.discard(chat_key)
+                self._wake.set()  # more arrived for this chat meanwhile
             if self._pacer is not None and not self._busy:
                 self._pacer.forget_calm()
 
     def _complete(self, piece: list[tuple[InboxEvent, Routing]]) -> bool:
-        if piece[0][1].group is None:
-            return True
+        return piece[0][1].group is None or self._album_left(piece) <= 0
+
+    def _album_left(self, piece: list[tuple[InboxEvent, Routing]]) -> float:
+        """Seconds until an album has been quiet for `album_quiet`."""
         newest = max(event.received_at for event, _ in piece)
-        return self._clock.now() - newest >= self._album_quiet
+        return (self._album_quiet - (self._clock.now() - newest)).total_seconds()
 
     async def _paced(self, chat_key: str, event: InboxEvent) -> bool:
         if self._pacer is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -230,3 +230,82 @@ async def test_with_redis_one_processor_takes_a_chat_at_a_time(
         for coordination in shared:
             await coordination.close()
     assert handled == 24  # nobody even started a chat another process had
+
+
+async def _until(check: Callable[[], bool]) -> None:
+    async with asyncio.timeout(5):
+        while True:
+            if check():
+                return
+            await asyncio.sleep(0.005)
+
+
+async def _running(processor: InboxProcessor) -> tuple[asyncio.Event, asyncio.Task[None]]:
+    stop = asyncio.Event()
+    return stop, asyncio.create_task(processor.run(stop))
+
+
+async def test_an_event_for_a_busy_chat_is_handled_when_the_chat_is_free_not_at_the_poll(
+    sqlite_uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """A pass that finds more for a chat being handled leaves it to that chat's finish, which
+    looks again at once (the poll here is a minute away)."""
+    release = asyncio.Event()
+    handler = GatedHandler(sqlite_uow_factory, release=release)
+    processor = InboxProcessor(
+        sqlite_uow_factory, {Platform.TELEGRAM: handler}, Clock(), poll_interval=60
+    )
+    stop, running = await _running(processor)
+    try:
+        await record(sqlite_uow_factory, "1")
+        processor.wake()
+        await _until(lambda: bool(processor._busy))
+        await record(sqlite_uow_factory, "2")
+        processor.wake()  # this pass finds "2" while "c" is busy with "1"
+        await asyncio.sleep(0.05)
+        release.set()
+        await _until(lambda: handler.handled == ["1", "2"])
+    finally:
+        stop.set()
+        await running
+
+
+@dataclass
+class AlbumHandler(FlakyHandler):
+    def route(self, event: InboxEvent) -> Routing:
+        return Routing(chat_key="c", group=str(event.payload.get("album")))
+
+
+async def test_an_album_is_handled_once_quiet_without_waiting_for_the_poll(
+    sqlite_uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    handler = AlbumHandler(sqlite_uow_factory)
+
+    class Now:
+        def now(self) -> datetime:
+            return datetime.now(T0.tzinfo)
+
+    processor = InboxProcessor(
+        sqlite_uow_factory,
+        {Platform.TELEGRAM: handler},
+        Now(),
+        album_quiet=0.3,
+        poll_interval=60,
+    )
+    stop, running = await _running(processor)
+    try:
+        async with sqlite_uow_factory() as uow:
+            for n in range(3):
+                await uow.inbox.add_if_new(
+                    InboxEvent(Platform.TELEGRAM, f"a{n}", {"album": "x"}, received_at=Now().now())
+                )
+            await uow.commit()
+        began = asyncio.get_running_loop().time()
+        processor.wake()
+        await _until(lambda: len(handler.handled) == 3)
+        took = asyncio.get_running_loop().time() - began
+    finally:
+        stop.set()
+        await running
+    assert handler.handled == ["a0", "a1", "a2"]
+    assert 0.25 <= took < 2, f"handled {took:.2f} s after the last item"
