@@ -51,7 +51,10 @@ async def mark_unreachable(
 
 
 async def ticket_id_of(uow: UnitOfWork, say: Say, message: OutboxMessage) -> uuid.UUID | None:
-    """The ticket a Say is about: its own number, else the outbox message's ticket."""
+    """The ticket a Say is about: a core event's push is about the event's ticket (tickets are
+    never deleted, so no lookup is needed); a flow's Say names its ticket by number."""
+    if message.event_type != SAY_EVENT and message.ticket_id is not None:
+        return message.ticket_id
     if say.ticket_number is not None:
         ticket = await uow.tickets.get_by_number(say.ticket_number)
         return ticket.id if ticket is not None else None
