@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -136,7 +137,7 @@ class InboxProcessor:
         max_attempts: int = 12,
         retry_base: float = 1.0,
         retry_max: float = 300.0,
-        batch: int = 500,
+        batch: int = 100,
         poll_interval: float = 1.0,
         pace: Pace | None = Pace(),  # None: no flood control (benchmarks)
         monotonic: Callable[[], float] = time.monotonic,
@@ -155,6 +156,9 @@ class InboxProcessor:
         # restart everything is tried at once, which is what a restart is for).
         self._not_before: dict[str, datetime] = {}
         self._batch = batch
+        # Each event's routing, worked out once: a pass re-reads what is still waiting, and a
+        # route means parsing the payload (dropped when handled; bounded).
+        self._routes: dict[uuid.UUID, Routing] = {}
         self._poll_interval = poll_interval
         # Across processes (Redis): one chat handled by one process at a time. `finish` in
         # `done` is the backstop when a lock expires mid-handling or Redis is away.
@@ -227,18 +231,25 @@ class InboxProcessor:
                 handler = self._handlers.get(event.platform)
                 if handler is None:
                     continue
-                try:
-                    routing = handler.route(event)
-                except Exception:
-                    # Whatever an event holds, it must not stop the inbox for everyone.
-                    log.warning("inbox event %s cannot be routed", event.event_id)
-                    routing = Routing(chat_key=f"unroutable:{event.event_id}")
+                routing = self._routes.get(event.id)
+                if routing is None:
+                    routing = self._routes[event.id] = self._route(handler, event)
                 chat = by_chat.setdefault(routing.chat_key, [])
                 startable = startable or (not chat and self._may_start(routing.chat_key))
                 chat.append((event, routing))
             if len(waiting) < self._batch or startable:
                 break
         return by_chat
+
+    def _route(self, handler: InboxHandler, event: InboxEvent) -> Routing:
+        if len(self._routes) >= _MAX_ROUTES:
+            self._routes.clear()
+        try:
+            return handler.route(event)
+        except Exception:
+            # Whatever an event holds, it must not stop the inbox for everyone.
+            log.warning("inbox event %s cannot be routed", event.event_id)
+            return Routing(chat_key=f"unroutable:{event.event_id}")
 
     def _may_start(self, chat_key: str) -> bool:
         if chat_key in self._busy:
@@ -335,12 +346,18 @@ class InboxProcessor:
             await handler.handle(events, done)
         except _AlreadyHandled as already:
             log.info("inbox event %s was handled elsewhere meanwhile", already)
+            self._forget(events)
             return True
         except Exception as exc:
             return await self._failed(chat_key, events, exc)
         self._not_before.pop(chat_key, None)
         self.processed += len(events)
+        self._forget(events)
         return True
+
+    def _forget(self, events: list[InboxEvent]) -> None:
+        for event in events:
+            self._routes.pop(event.id, None)
 
     async def _failed(self, chat_key: str, events: list[InboxEvent], exc: Exception) -> bool:
         log.exception("handling inbox event %s failed", events[0].event_id, exc_info=exc)
@@ -364,6 +381,7 @@ class InboxProcessor:
 
 
 _MAX_PAGES = 10
+_MAX_ROUTES = 10_000
 
 
 def _pieces(events: list[tuple[InboxEvent, Routing]]) -> list[list[tuple[InboxEvent, Routing]]]:
