@@ -7,7 +7,7 @@ SQLite needs care to behave like a server database under concurrent asyncio task
 * foreign_keys=ON, which SQLite leaves off per connection unless asked;
 * a writer waits for the lock instead of failing at once (up to SQLITE_BUSY_TIMEOUT_MS, in
   short slices between asynchronous sleeps: statements run on the loop's own thread, see
-  storage.sqlite_inline);
+  storage.sql and storage.sqlite_inline);
 * `BEGIN IMMEDIATE` for every read-write transaction. The sqlite3 driver would otherwise start
   a transaction only at the first write, and a transaction that has read and then tries to
   write fails with "database is locked" (no waiting) when another writer got in first. Taking
@@ -15,9 +15,13 @@ SQLite needs care to behave like a server database under concurrent asyncio task
   documented recipe (SQLite dialect docs, "Enabling Non-Legacy SQLite Transactional Modes"):
   turn off the driver's own BEGIN and emit ours from the `begin` event.
 
-Read-only units of work (connection execution option READ_ONLY) start with a plain deferred
-BEGIN on SQLite, so they read a WAL snapshot without queueing behind writers, and run as
-READ ONLY transactions on PostgreSQL.
+Units of work do not use the async engine's sessions: each engine built here gets a companion
+(storage.sql) that runs their statements on plain connections. On SQLite that is a synchronous
+engine on the same file with a readers' pool (query_only) and a writers' pool; read-only units
+start with a plain deferred BEGIN, so they read a WAL snapshot without queueing behind writers.
+On PostgreSQL read-only units run in autocommit mode on the same pool (no BEGIN or ROLLBACK).
+The async engine and its sessions serve the rest (migrations, metrics gauges, `check`): the
+execution option READ_ONLY and the `begin` hook below are theirs.
 """
 
 from __future__ import annotations
@@ -90,41 +94,16 @@ def create_engine(
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, foreign_keys=foreign_keys, echo=echo)
-    engine = _postgres_engine(parsed, pool_size, max_overflow, echo, readers=False)
-    # Read-only units of work use a second pool of read-only autocommit connections, made
-    # when first needed (storage.sql.PostgresBackend).
-    register_backend(
-        engine,
-        PostgresBackend(
-            engine,
-            lambda: _postgres_engine(parsed, pool_size, max_overflow, echo, readers=True),
-        ),
-    )
-    return engine
-
-
-def _postgres_engine(
-    url: URL, pool_size: int, max_overflow: int, echo: bool, *, readers: bool
-) -> AsyncEngine:
-    server_settings = {"application_name": "supportbot"}
-    more: dict[str, Any] = {}
-    if readers:
-        # Every statement its own transaction, and that one READ ONLY: under READ COMMITTED a
-        # transaction gives each statement a fresh snapshot anyway, so a reader loses nothing
-        # by not opening one, and saves the BEGIN and ROLLBACK round trips.
-        server_settings["default_transaction_read_only"] = "on"
-        more["isolation_level"] = "AUTOCOMMIT"
     engine = _create_async_engine(
-        url,
+        parsed,
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
         # Connections idle behind a firewall or a restarted server are found before use; one
         # used a moment ago is not pinged again (see _ping_if_idle).
         pool_recycle=1800,
-        connect_args={"server_settings": server_settings},
+        connect_args={"server_settings": {"application_name": "supportbot"}},
         json_serializer=_json_without_nul,
-        **more,
     )
 
     event.listen(engine.sync_engine, "checkout", _ping_if_idle)
@@ -137,6 +116,7 @@ def _postgres_engine(
         # PostgreSQL text refuses NUL; whatever a person typed must not fail the write.
         return statement, _scrub(parameters)
 
+    register_backend(engine, PostgresBackend(engine))
     return engine
 
 

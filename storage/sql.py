@@ -16,8 +16,9 @@ after an asynchronous sleep, up to `SQLITE_BUSY_TIMEOUT_MS`. Readers and writers
 pools, readers with `PRAGMA query_only=ON` set once per connection, so an accidental write in a
 read-only unit of work fails loudly and no transaction pays for switching it.
 
-PostgreSQL runs on the async engine's connections (asyncpg): `AsyncConnection.execute`, and a
-READ ONLY transaction for read-only units of work.
+PostgreSQL runs on the async engine's connections (asyncpg): `AsyncConnection.execute`; a
+read-only unit of work runs in autocommit mode (no BEGIN, no ROLLBACK). Either backend refuses an
+INSERT, UPDATE or DELETE in a read-only unit of work before sending it (`ReadOnlyViolation`).
 """
 
 from __future__ import annotations
@@ -26,19 +27,19 @@ import asyncio
 import sqlite3
 import time
 import weakref
-from collections.abc import Callable
 from typing import Any, Protocol, TypeVarTuple, overload
 
 from sqlalchemy import Connection, Engine, Executable, Result, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InvalidRequestError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.selectable import TypedReturnsRows
 
 __all__ = [
     "Backend",
     "PostgresBackend",
+    "ReadOnlyViolation",
     "Sql",
     "SqliteBackend",
     "backend_for",
@@ -88,17 +89,29 @@ class Backend(Protocol):
     async def dispose(self) -> None: ...
 
 
+class ReadOnlyViolation(InvalidRequestError):
+    """An INSERT, UPDATE or DELETE in a read-only unit of work."""
+
+
+def refuse_writes(statement: Executable) -> None:
+    if getattr(statement, "is_dml", False):
+        raise ReadOnlyViolation(f"a read-only unit of work cannot run {type(statement).__name__}")
+
+
 # -- SQLite: the synchronous engine on the loop's thread -----------------------------------------
 
 
 class _SqliteSql:
-    __slots__ = ("_connection",)
+    __slots__ = ("_connection", "_read_only")
     dialect = "sqlite"
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, read_only: bool) -> None:
         self._connection = connection
+        self._read_only = read_only
 
     async def execute(self, statement: Executable, params: Any = None) -> Any:
+        if self._read_only:
+            refuse_writes(statement)  # query_only is the backstop for textual SQL
         return self._connection.execute(statement, params)
 
 
@@ -109,7 +122,7 @@ class _SqliteTx:
         self._connection = connection
         self._begin = begin
         self._busy_seconds = busy_seconds
-        self.sql: Sql = _SqliteSql(connection)
+        self.sql: Sql = _SqliteSql(connection, begin == "BEGIN")
 
     async def commit(self) -> None:
         self._connection.commit()
@@ -219,23 +232,26 @@ def _unicode_lower(value: object) -> object:
 
 
 class _AsyncSql:
-    __slots__ = ("_connection", "dialect")
+    __slots__ = ("_connection", "_read_only", "dialect")
 
-    def __init__(self, connection: AsyncConnection, dialect: str) -> None:
+    def __init__(self, connection: AsyncConnection, dialect: str, read_only: bool) -> None:
         self._connection = connection
+        self._read_only = read_only
         self.dialect = dialect
 
     async def execute(self, statement: Executable, params: Any = None) -> Any:
+        if self._read_only:
+            refuse_writes(statement)
         return await self._connection.execute(statement, params)
 
 
 class _AsyncTx:
     __slots__ = ("_autocommit", "_connection", "sql")
 
-    def __init__(self, connection: AsyncConnection, *, autocommit: bool) -> None:
+    def __init__(self, connection: AsyncConnection, *, read_only: bool) -> None:
         self._connection = connection
-        self._autocommit = autocommit
-        self.sql: Sql = _AsyncSql(connection, connection.dialect.name)
+        self._autocommit = read_only
+        self.sql: Sql = _AsyncSql(connection, connection.dialect.name, read_only)
 
     async def commit(self) -> None:
         await self._connection.commit()
@@ -253,33 +269,29 @@ class _AsyncTx:
 
 
 class PostgresBackend:
-    """Writers on the engine's own pool; readers on a second pool of READ ONLY autocommit
-    connections (storage.db), made when the first read-only unit of work needs it."""
+    """Units of work on the engine's pool. A read-only one runs in autocommit mode: under READ
+    COMMITTED a transaction gives each statement a fresh snapshot anyway, so a reader loses
+    nothing by not opening one, and saves the BEGIN and ROLLBACK round trips. (asyncpg
+    applies the isolation level when it would begin a transaction: setting it costs nothing,
+    and the pool resets it when the connection comes back.)"""
 
-    def __init__(self, engine: AsyncEngine, make_readers: Callable[[], AsyncEngine]) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._make_readers = make_readers
-        self._readers: AsyncEngine | None = None
 
     async def begin(self, *, read_only: bool) -> Tx:
-        if read_only:
-            if self._readers is None:
-                self._readers = self._make_readers()
-            # Autocommit: no transaction to begin; each statement is a read-only one.
-            return _AsyncTx(await self._readers.connect(), autocommit=True)
         connection = await self._engine.connect()
         try:
-            await connection.begin()
+            if read_only:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                await connection.begin()
         except BaseException:
             await connection.close()
             raise
-        return _AsyncTx(connection, autocommit=False)
+        return _AsyncTx(connection, read_only=read_only)
 
     async def dispose(self) -> None:
-        """The readers' pool; the writers' engine is the caller's to dispose."""
-        readers, self._readers = self._readers, None
-        if readers is not None:
-            await readers.dispose()
+        """The engine is the caller's to dispose."""
 
 
 # -- which backend an engine gets ------------------------------------------------------------------

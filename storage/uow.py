@@ -185,6 +185,7 @@ class SqlUnitOfWorkFactory:
         engine = sessionmaker.kw.get("bind")
         if not isinstance(engine, AsyncEngine):
             raise TypeError("the sessionmaker must be bound to an AsyncEngine")
+        self._engine = engine
         self._backend = backend_for(engine)
         # Called after a commit that wrote outbox messages (the delivery worker's wake-up).
         self.on_outbox_commit: Callable[[], None] | None = None
