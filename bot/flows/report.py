@@ -287,7 +287,7 @@ async def answer_confirm(s: Session, received: Input) -> str | None:
         return None
     # The ticket's own message ("#1042 is open", threaded) comes through the outbox from the
     # core; here we only close the conversation.
-    s.state.ticket_number = ticket.number
+    s.state.choose(ticket)
     return DONE
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from core.model import Platform
+from core.model import Platform, Ticket
 from core.ports import UnitOfWork
 
 
@@ -17,6 +18,7 @@ class ConversationState:
     data: dict[str, Any] = field(default_factory=dict)  # the flow's answers so far (JSON-safe)
     back: list[str] = field(default_factory=list)  # steps visited, for Back
     ticket_number: int | None = None  # the ticket the person chose to talk on
+    ticket_id: str | None = None  # and its id (states written before it have the number only)
     # The last "added to #N" confirmation: which ticket, when (ISO time). A run of messages to
     # one ticket is confirmed once, not message by message (bot.flows.tickets.talk).
     confirmed: tuple[int, str] | None = None
@@ -28,6 +30,7 @@ class ConversationState:
             "data": self.data,
             "back": self.back,
             "ticket_number": self.ticket_number,
+            "ticket_id": self.ticket_id,
             "confirmed": list(self.confirmed) if self.confirmed else None,
         }
 
@@ -39,8 +42,23 @@ class ConversationState:
             data=dict(raw.get("data") or {}),
             back=list(raw.get("back") or []),
             ticket_number=raw.get("ticket_number"),
+            ticket_id=raw.get("ticket_id"),
             confirmed=_confirmed(raw.get("confirmed")),
         )
+
+    def choose(self, ticket: Ticket | None) -> None:
+        """The ticket the person talks on from now on (None: none chosen)."""
+        self.ticket_number = ticket.number if ticket is not None else None
+        self.ticket_id = str(ticket.id) if ticket is not None else None
+
+    def chosen_id(self) -> uuid.UUID | None:
+        """The chosen ticket's id, when it is known with its number."""
+        if self.ticket_number is None or self.ticket_id is None:
+            return None
+        try:
+            return uuid.UUID(self.ticket_id)
+        except ValueError:
+            return None
 
     def leave_flow(self) -> None:
         self.flow, self.step, self.data, self.back = None, None, {}, []

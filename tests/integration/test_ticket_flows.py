@@ -644,6 +644,68 @@ async def test_a_solved_ticket_also_offers_the_other_open_tickets(world: World) 
     assert (await world.ticket(solved)).status is S.RESOLVED
 
 
+async def _chosen_in_state(world: World, person: Person, **changes: object) -> dict[str, object]:
+    """The person's stored conversation state, changed as given (None removes a key)."""
+    key = conversation_key(TG, person.chat_id)
+    async with world.uow_factory() as uow:
+        stored = await uow.conversations.get(key)
+        assert stored is not None
+        state, at = stored
+        for name, value in changes.items():
+            if value is None:
+                state.pop(name, None)
+            else:
+                state[name] = value
+        await uow.conversations.put(key, state, at)
+        await uow.commit()
+    return state
+
+
+async def test_a_chosen_ticket_closed_meanwhile_is_forgotten_and_the_open_one_gets_it(
+    world: World,
+) -> None:
+    """The chosen ticket is not read before each message (the core checks it takes messages):
+    closed past reopening, it is forgotten and the message goes where it would have gone."""
+    a = anna(world)
+    old = await world.open(a, "Old")
+    await a.text("About the old one")  # the only ticket: chosen
+    assert (await _chosen_in_state(world, a))["ticket_number"] == old
+    other = await world.open(a, "Other")
+    await world.close(old)
+    said = await a.text("Now about the other")
+    assert said[-1].text == f"✓ Added to #{other}"
+    assert await world.messages(other) == ["Now about the other"]
+    assert await world.messages(old) == ["About the old one"]
+    state = await _chosen_in_state(world, a)
+    assert state["ticket_number"] == other
+    assert state["ticket_id"] == str((await world.ticket(other)).id)
+
+
+async def test_a_chosen_ticket_that_cannot_be_found_is_forgotten(world: World) -> None:
+    a = anna(world)
+    first = await world.open(a, "First")
+    await a.text("On the first")
+    second = await world.open(a, "Second")
+    await _chosen_in_state(world, a, ticket_id=str(make.company().id))  # an id of nothing
+    said = await a.text("Which one?")
+    assert "Which ticket is this message about?" in said[-1].text, "asked, not refused"
+    assert await world.messages(first) == ["On the first"]
+    assert await world.messages(second) == []
+
+
+async def test_a_state_from_before_ticket_ids_still_reaches_the_chosen_ticket(
+    world: World,
+) -> None:
+    a = anna(world)
+    await world.open(a, "First")
+    second = await world.open(a, "Second")
+    await a.forge(f"t:{second}:reply")
+    await _chosen_in_state(world, a, ticket_id=None)  # written by an older version
+    said = await a.text("For the second")
+    assert said[-1].text == f"✓ Added to #{second}"
+    assert await world.messages(second) == ["For the second"]
+
+
 async def test_a_closed_ticket_is_refused_with_a_new_ticket_offer(world: World) -> None:
     a = anna(world)
     number = await world.open(a, "Old")

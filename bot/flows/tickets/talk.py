@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from bot.flows.tickets.common import (
 )
 from bot.flows.tickets.pending import Pending, keep, pending_of, take_message
 from core.commands import AddCustomerMessage, EditCustomerMessage, PlatformMessage, ReopenTicket
-from core.errors import DomainError, TicketClosed
+from core.errors import DomainError, NotFound, TicketClosed
 from core.model import Ticket
 from core.services.conversation import add_customer_message, edit_customer_message
 from core.services.workflow import reopen_ticket
@@ -58,7 +59,16 @@ async def free_input(s: Session, received: Input) -> None:
 
 async def route(s: Session, messages: list[Pending]) -> None:
     """Deliver to the ticket the person means, or ask: see the module's docstring."""
-    ticket = await replied_to(s, messages[-1].reply_to) or await chosen(s)
+    ticket = await replied_to(s, messages[-1].reply_to)
+    if ticket is None and (chosen_id := s.state.chosen_id()) is not None:
+        # The chosen ticket, without reading it first: the core checks that it still takes
+        # messages, and only if it does not (closed past reopening, or gone) is it forgotten.
+        assert s.state.ticket_number is not None
+        chosen_ticket = (chosen_id, s.state.ticket_number)
+        if await deliver(s, chosen_ticket, messages, or_else_forget=True) is not None:
+            return
+    elif ticket is None:
+        ticket = await chosen(s)
     if ticket is not None:
         await deliver(s, ticket, messages)
         return
@@ -93,19 +103,28 @@ async def chosen(s: Session) -> Ticket | None:
         ticket = None
     if ticket is not None and (ticket.status.is_active or reopen_allowed(s, ticket)):
         return ticket
-    s.state.ticket_number = None
+    s.state.choose(None)
     return None
 
 
-async def deliver(s: Session, ticket: Ticket, messages: Sequence[Pending]) -> bool:
-    """Add the messages to the ticket, in order. False when they could not be: on a
-    finished ticket they wait while the person decides; a refusal is explained."""
+async def deliver(
+    s: Session,
+    ticket: Ticket | tuple[uuid.UUID, int],
+    messages: Sequence[Pending],
+    *,
+    or_else_forget: bool = False,
+) -> bool | None:
+    """Add the messages to the ticket (or its id and number), in order. False when they could
+    not be: on a finished ticket they wait while the person decides; a refusal is explained.
+    `or_else_forget`: a ticket that is closed past reopening, or no longer visible, is not
+    explained but forgotten as the chosen one, and None returned (nothing was added)."""
+    ticket_id, number = (ticket.id, ticket.number) if isinstance(ticket, Ticket) else ticket
     for index, message in enumerate(messages):
         # A message added before a crash, handled again, is not added twice: the core knows
         # it by its source (core.services.conversation.add_customer_message).
         command = AddCustomerMessage(
             actor=s.actor,
-            ticket_id=ticket.id,
+            ticket_id=ticket_id,
             text=message.text,
             files=message.new_files(),
             # Where it came from, so the person's later edit finds this entry.
@@ -114,17 +133,26 @@ async def deliver(s: Session, ticket: Ticket, messages: Sequence[Pending]) -> bo
         try:
             await run(s, add_customer_message, command)
         except TicketClosed as closed:
+            if or_else_forget and index == 0 and not closed.reopen_allowed:
+                s.state.choose(None)
+                return None
             s.state.confirmed = None  # whatever happens next on it is confirmed afresh
-            data = {"number": ticket.number, "reopen": closed.reopen_allowed}
+            data = {"number": number, "reopen": closed.reopen_allowed}
             enter(s, TALK, "closed", data)
             keep(s, messages[index:])
             await ask_talk(s)
             return False
+        except NotFound as gone:
+            if or_else_forget and index == 0:
+                s.state.choose(None)
+                return None
+            s.say_error(gone)
+            return False
         except DomainError as error:
             s.say_error(error)
             return False
-    s.state.ticket_number = ticket.number
-    confirm(s, ticket.number)
+    s.state.ticket_number, s.state.ticket_id = number, str(ticket_id)
+    confirm(s, number)
     return True
 
 

@@ -72,7 +72,7 @@ async def reply(s: Session, action: Action) -> None:
     if not ticket.status.is_active:
         not_active(s, ticket)
         return
-    s.state.ticket_number = ticket.number
+    s.state.choose(ticket)
     n = ticket.number
     s.say("tickets-write-now", number=num(n), ticket_number=n)
 
@@ -104,7 +104,7 @@ async def not_solved(s: Session, action: Action) -> None:
 async def reopen(s: Session, action: Action) -> None:
     ticket = await find(s, action_number(action))
     if ticket.status.is_active:  # pressed twice, or reopened meanwhile: just talk on it
-        s.state.ticket_number = ticket.number
+        s.state.choose(ticket)
         s.say("tickets-write-now", number=num(ticket.number), ticket_number=ticket.number)
     elif ticket.status is S.RESOLVED and reopen_allowed(s, ticket):
         ticket = await run(s, reopen_ticket, ReopenTicket(s.actor, ticket.id))
@@ -115,7 +115,7 @@ async def reopen(s: Session, action: Action) -> None:
 
 def reopened(s: Session, ticket: Ticket) -> None:
     # The core's push says "open again" in the ticket's own chat; here we ask for the why.
-    s.state.ticket_number = ticket.number
+    s.state.choose(ticket)
     pushed = 1 if pushed_here(s, ticket) else 0
     s.say("tickets-tell-what-is-wrong", number=num(ticket.number), pushed=pushed)
 
