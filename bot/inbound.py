@@ -283,12 +283,10 @@ class InboxProcessor:
                 kept(self._locks, f"inbox:{chat_key}", token, self._lock_seconds),
             ):
                 for piece in _pieces(events):
-                    if not self._complete(piece):
+                    if (left := self._album_left(piece)) > 0:
                         # More items of this album may still be on their way: look again
                         # when it has been quiet long enough.
-                        asyncio.get_running_loop().call_later(
-                            self._album_left(piece), self._wake.set
-                        )
+                        asyncio.get_running_loop().call_later(left, self._wake.set)
                         break
                     if not await self._paced(chat_key, piece[0][0]):
                         break  # flooding: the rest waits in the inbox for its tokens
@@ -306,11 +304,11 @@ class InboxProcessor:
             if self._pacer is not None and not self._busy:
                 self._pacer.forget_calm()
 
-    def _complete(self, piece: list[tuple[InboxEvent, Routing]]) -> bool:
-        return piece[0][1].group is None or self._album_left(piece) <= 0
-
     def _album_left(self, piece: list[tuple[InboxEvent, Routing]]) -> float:
-        """Seconds until an album has been quiet for `album_quiet`."""
+        """Seconds until an album has been quiet for `album_quiet` (0 or less: complete, as a
+        single message always is)."""
+        if piece[0][1].group is None:
+            return 0.0
         newest = max(event.received_at for event, _ in piece)
         return (self._album_quiet - (self._clock.now() - newest)).total_seconds()
 

@@ -93,6 +93,26 @@ class ReadOnlyViolation(InvalidRequestError):
     """An INSERT, UPDATE or DELETE in a read-only unit of work."""
 
 
+class LockWait:
+    """Waiting for another process's SQLite write lock without blocking the loop: asynchronous
+    sleeps from 1 ms doubling to 50 ms, for up to `seconds` from the first refusal."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._deadline: float | None = None
+        self._pause = 0.001
+
+    def expired(self) -> bool:
+        now = time.monotonic()
+        if self._deadline is None:
+            self._deadline = now + self._seconds
+        return now >= self._deadline
+
+    async def sleep(self) -> None:
+        await asyncio.sleep(self._pause)
+        self._pause = min(self._pause * 2, 0.05)
+
+
 def refuse_writes(statement: Executable) -> None:
     if getattr(statement, "is_dml", False):
         raise ReadOnlyViolation(f"a read-only unit of work cannot run {type(statement).__name__}")
@@ -116,20 +136,20 @@ class _SqliteSql:
 
 
 class _SqliteTx:
-    __slots__ = ("_begin", "_busy_seconds", "_connection", "sql")
+    __slots__ = ("_busy_seconds", "_connection", "_read_only", "sql")
 
-    def __init__(self, connection: Connection, begin: str, busy_seconds: float) -> None:
+    def __init__(self, connection: Connection, read_only: bool, busy_seconds: float) -> None:
         self._connection = connection
-        self._begin = begin
+        self._read_only = read_only
         self._busy_seconds = busy_seconds
-        self.sql: Sql = _SqliteSql(connection, begin == "BEGIN")
+        self.sql: Sql = _SqliteSql(connection, read_only)
 
     async def commit(self) -> None:
         self._connection.commit()
 
     async def rollback(self) -> None:
         self._connection.rollback()
-        await _sqlite_begin(self._connection, self._begin, self._busy_seconds)
+        await _sqlite_begin(self._connection, self._read_only, self._busy_seconds)
 
     async def close(self) -> None:
         try:
@@ -171,13 +191,12 @@ class SqliteBackend:
 
     async def begin(self, *, read_only: bool) -> Tx:
         connection = (self._readers if read_only else self._writers).connect()
-        statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
         try:
-            await _sqlite_begin(connection, statement, self._busy_seconds)
+            await _sqlite_begin(connection, read_only, self._busy_seconds)
         except BaseException:
             connection.close()
             raise
-        return _SqliteTx(connection, statement, self._busy_seconds)
+        return _SqliteTx(connection, read_only, self._busy_seconds)
 
     async def dispose(self) -> None:
         self.close()
@@ -187,25 +206,19 @@ class SqliteBackend:
         self._writers.dispose()
 
 
-async def _sqlite_begin(connection: Connection, statement: str, busy_seconds: float) -> None:
-    deadline: float | None = None
-    pause = 0.001
+async def _sqlite_begin(connection: Connection, read_only: bool, busy_seconds: float) -> None:
+    wait = LockWait(busy_seconds)
     while True:
         try:
-            connection.exec_driver_sql(statement)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
             return
         except OperationalError as exc:
             # Locked by another process's writer (this process's writers queue before BEGIN,
             # storage.uow): wait without blocking the loop, then try again.
-            if "locked" not in str(exc.orig):
+            if "locked" not in str(exc.orig) or wait.expired():
                 raise
             connection.rollback()
-            now = time.monotonic()
-            deadline = deadline if deadline is not None else now + busy_seconds
-            if now >= deadline:
-                raise
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, 0.05)
+        await wait.sleep()
 
 
 def prepare_sqlite(connection: Any, *, foreign_keys: bool) -> None:

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
 from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
 
-from storage.sql import BUSY_SLICE_MS
+from storage.sql import BUSY_SLICE_MS, LockWait
 
 
 class _RunNow:
@@ -59,21 +58,15 @@ class InlineConnection(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        deadline: float | None = None
-        pause = 0.001
+        wait = LockWait(self._busy_seconds)
         while True:
             try:
                 return fn(*args, **kwargs)
             except sqlite3.OperationalError as exc:
                 # Only a statement that took no lock yet (BEGIN IMMEDIATE) is safe to repeat.
-                if "locked" not in str(exc) or self._connection.in_transaction:
+                if "locked" not in str(exc) or self._connection.in_transaction or wait.expired():
                     raise
-                now = time.monotonic()
-                deadline = deadline if deadline is not None else now + self._busy_seconds
-                if now >= deadline:
-                    raise
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.05)
+            await wait.sleep()
 
 
 def inline_creator(

@@ -73,8 +73,8 @@ class SqlUnitOfWork:
     """Repositories exist only inside `async with`; leaving it without `commit` rolls back.
 
     A read-only unit of work (for lists and lookups) does not queue behind writers on SQLite
-    and is a READ ONLY transaction on PostgreSQL; writing in one fails. Statements run on
-    the unit's connection as they are called (storage.sql).
+    and runs in autocommit mode on PostgreSQL; writing in one fails. Statements run on the
+    unit's connection as they are called (storage.sql).
     """
 
     companies: CompanyRepository

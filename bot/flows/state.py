@@ -10,6 +10,12 @@ from typing import Any, Protocol
 from core.model import Platform, Ticket
 from core.ports import UnitOfWork
 
+TicketRef = tuple[uuid.UUID, int]  # a ticket's id and number, without the ticket
+
+
+def ref_of(ticket: Ticket | TicketRef) -> TicketRef:
+    return (ticket.id, ticket.number) if isinstance(ticket, Ticket) else ticket
+
 
 @dataclass
 class ConversationState:
@@ -46,17 +52,20 @@ class ConversationState:
             confirmed=_confirmed(raw.get("confirmed")),
         )
 
-    def choose(self, ticket: Ticket | None) -> None:
+    def choose(self, ticket: Ticket | TicketRef | None) -> None:
         """The ticket the person talks on from now on (None: none chosen)."""
-        self.ticket_number = ticket.number if ticket is not None else None
-        self.ticket_id = str(ticket.id) if ticket is not None else None
+        if ticket is None:
+            self.ticket_number = self.ticket_id = None
+            return
+        ticket_id, self.ticket_number = ref_of(ticket)
+        self.ticket_id = str(ticket_id)
 
-    def chosen_id(self) -> uuid.UUID | None:
-        """The chosen ticket's id, when it is known with its number."""
+    def chosen_ref(self) -> TicketRef | None:
+        """The chosen ticket's id and number, when both are known."""
         if self.ticket_number is None or self.ticket_id is None:
             return None
         try:
-            return uuid.UUID(self.ticket_id)
+            return uuid.UUID(self.ticket_id), self.ticket_number
         except ValueError:
             return None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
@@ -55,7 +55,7 @@ class SqlRepository(Generic[E]):
 
     async def _update(self, entity_id: uuid.UUID, entity: E) -> None:
         values = self.mapper.values(entity)
-        values[_ID] = entity_id
+        values[ROW_ID] = entity_id
         await self._session.execute(update_of(self.mapper.table), values)
 
     async def _get(self, entity_id: uuid.UUID) -> E | None:
@@ -65,9 +65,8 @@ class SqlRepository(Generic[E]):
         """The row whose columns equal `equal` (None: IS NULL; the newest by column `newest`
         if several), through a statement built once per shape: executing the same statement
         object reuses its cache key, where a fresh select() is walked whole on every call."""
-        shape = (self.mapper.table, tuple((k, v is None) for k, v in equal.items()), newest)
-        statement = _FINDS.get(shape)
-        if statement is None:
+
+        def build() -> Select[Any]:
             table = table_of(self.mapper.table)
             statement = select(*self.mapper.columns).where(
                 *(
@@ -77,12 +76,15 @@ class SqlRepository(Generic[E]):
             )
             if newest is not None:
                 statement = statement.order_by(table.c[newest].desc())
-            statement = _FINDS[shape] = statement.limit(1)
+            return statement.limit(1)
+
+        shape = ("find", tuple((k, v is None) for k, v in equal.items()), newest)
+        statement = self._once(shape, build)
         params = {f"_eq_{name}": value for name, value in equal.items() if value is not None}
         row = (await self._session.execute(statement, params)).first()
         return None if row is None else self.mapper.entity_from(row)
 
-    def _once(self, name: str, build: Callable[[], S]) -> S:
+    def _once(self, name: Hashable, build: Callable[[], S]) -> S:
         """A statement of this repository built once per dialect (with bind parameters for
         what varies), for the same reason as `_find`."""
         key = (type(self), name, self._dialect)
@@ -114,11 +116,10 @@ class SqlRepository(Generic[E]):
 # SQLAlchemy then finds the compiled statement by a cache key that does not walk every value
 # (an ORM INSERT ... VALUES (...) with the values inline cost a fifth of all database time in
 # benchmarks/relay.py), and the ORM's bulk-DML machinery is not involved.
-ROW_ID = _ID = "_row_id"
+ROW_ID = "_row_id"
 _INSERTS: dict[type[Base], Insert] = {}
 _UPDATES: dict[type[Base], Update] = {}
-_FINDS: dict[tuple[type[Base], tuple[tuple[str, bool], ...], str | None], Select[Any]] = {}
-_ONCE: dict[tuple[type[Any], str, str], Any] = {}
+_ONCE: dict[tuple[type[Any], Hashable, str], Any] = {}
 S = TypeVar("S")
 
 
@@ -144,5 +145,5 @@ def update_of(mapped: type[Base]) -> Update:
     statement = _UPDATES.get(mapped)
     if statement is None:
         table = table_of(mapped)
-        statement = _UPDATES[mapped] = update(table).where(table.c.id == bindparam(_ID))
+        statement = _UPDATES[mapped] = update(table).where(table.c.id == bindparam(ROW_ID))
     return statement

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Update, bindparam, exists, func, insert, select, update
+from sqlalchemy import Select, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from core.model import InboxEvent, OutboxMessage
@@ -35,7 +35,7 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
             return messages
         leased_until = now + timedelta(seconds=lease)
         await self._session.execute(
-            self._once("lease", _lease),
+            _LEASE,
             {"_seqs": [message.seq for message in messages], "_until": leased_until},
         )
         for message in messages:
@@ -155,7 +155,6 @@ class SqlInboxRepository(SqlRepository[InboxEvent]):
         # One conditional UPDATE: PostgreSQL makes a concurrent one wait for the row lock and
         # re-check the condition after the first commits; SQLite serialises writers.
         values = _state(self.mapper.values(event), event.id)
-        values["_event_id"] = values.pop(ROW_ID)
         result = await self._session.execute(_INBOX_FINISH, values)
         return bool(getattr(result, "rowcount", 0))
 
@@ -179,14 +178,13 @@ _INBOX = table_of(InboxRow)
 _OUTBOX_INSERT = insert(_OUTBOX).returning(_OUTBOX.c.seq)
 
 
-def _lease() -> Update:
-    return (
-        update(_OUTBOX)
-        .where(_OUTBOX.c.seq.in_(bindparam("_seqs", expanding=True)))
-        .values(next_attempt_at=bindparam("_until"))
-    )
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.seq.in_(bindparam("_seqs", expanding=True)))
+    .values(next_attempt_at=bindparam("_until"))
+)
 
 
 _INBOX_FINISH = update(_INBOX).where(
-    _INBOX.c.id == bindparam("_event_id"), _INBOX.c.processed_at.is_(None)
+    _INBOX.c.id == bindparam(ROW_ID), _INBOX.c.processed_at.is_(None)
 )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from bot.flows import actions, report
 from bot.flows.engine import DONE, HAND_BACK, Session
 from bot.flows.io import Button, Edited, Files, Input, Press, Text, keyboard
 from bot.flows.menu import show_menu
+from bot.flows.state import TicketRef, ref_of
 from bot.flows.tickets.common import (
     PAGE_SIZE,
     TALK,
@@ -60,12 +60,10 @@ async def free_input(s: Session, received: Input) -> None:
 async def route(s: Session, messages: list[Pending]) -> None:
     """Deliver to the ticket the person means, or ask: see the module's docstring."""
     ticket = await replied_to(s, messages[-1].reply_to)
-    if ticket is None and (chosen_id := s.state.chosen_id()) is not None:
+    if ticket is None and (chosen_ref := s.state.chosen_ref()) is not None:
         # The chosen ticket, without reading it first: the core checks that it still takes
         # messages, and only if it does not (closed past reopening, or gone) is it forgotten.
-        assert s.state.ticket_number is not None
-        chosen_ticket = (chosen_id, s.state.ticket_number)
-        if await deliver(s, chosen_ticket, messages, or_else_forget=True) is not None:
+        if await deliver(s, chosen_ref, messages, or_else_forget=True) is not None:
             return
     elif ticket is None:
         ticket = await chosen(s)
@@ -109,7 +107,7 @@ async def chosen(s: Session) -> Ticket | None:
 
 async def deliver(
     s: Session,
-    ticket: Ticket | tuple[uuid.UUID, int],
+    ticket: Ticket | TicketRef,
     messages: Sequence[Pending],
     *,
     or_else_forget: bool = False,
@@ -118,7 +116,7 @@ async def deliver(
     not be: on a finished ticket they wait while the person decides; a refusal is explained.
     `or_else_forget`: a ticket that is closed past reopening, or no longer visible, is not
     explained but forgotten as the chosen one, and None returned (nothing was added)."""
-    ticket_id, number = (ticket.id, ticket.number) if isinstance(ticket, Ticket) else ticket
+    ticket_id, number = ref_of(ticket)
     for index, message in enumerate(messages):
         # A message added before a crash, handled again, is not added twice: the core knows
         # it by its source (core.services.conversation.add_customer_message).
@@ -151,7 +149,7 @@ async def deliver(
         except DomainError as error:
             s.say_error(error)
             return False
-    s.state.ticket_number, s.state.ticket_id = number, str(ticket_id)
+    s.state.choose((ticket_id, number))
     confirm(s, number)
     return True
 
