@@ -29,13 +29,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks._common import latency_line, parser, pct, reproduce, scratch_database, verdict
 from core.model import Platform
 from core.ports import Scope, TicketQuery
 from storage.db import open_database
+from storage.pg import PgBackend
+from storage.sql import backend_for
 from storage.uow import SqlUnitOfWorkFactory
 
 P99_TARGET_MS = 20.0
@@ -155,16 +157,19 @@ def _used(statement: str, values: dict[str, Any]) -> dict[str, Any]:
 class LastStatement:
     """The SQL the repositories sent last, to EXPLAIN it exactly as run."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self.statement: str = ""
         self.parameters: Any = None
-        # Every engine: read-only units of work run on a second pool (storage.sql).
-        event.listen(Engine, "before_cursor_execute", self._seen)
+        # Units of work run on asyncpg directly (storage.pg), not through the engine's events.
+        backend = backend_for(engine)
+        assert isinstance(backend, PgBackend)
+        self._observers = backend.observers
+        self._observers.append(self._seen)
 
     def close(self) -> None:
-        event.remove(Engine, "before_cursor_execute", self._seen)
+        self._observers.remove(self._seen)
 
-    def _seen(self, conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+    def _seen(self, statement: str, parameters: Any) -> None:
         self.statement, self.parameters = statement, parameters
 
 
@@ -173,7 +178,7 @@ async def measure(args: argparse.Namespace, url: str) -> bool:
     try:
         await seed(database.engine, args)
         uows = SqlUnitOfWorkFactory(database.sessionmaker)
-        last = LastStatement()
+        last = LastStatement(database.engine)
         rng = random.Random(7)
         big = _uuid("c", 1)
         other_companies = max(1, args.companies - 1)

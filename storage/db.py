@@ -39,8 +39,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
+from storage.pg import PgBackend
 from storage.sql import (
-    PostgresBackend,
     SqliteBackend,
     dispose_backend,
     prepare_sqlite,
@@ -116,7 +116,8 @@ def create_engine(
         # PostgreSQL text refuses NUL; whatever a person typed must not fail the write.
         return statement, _scrub(parameters)
 
-    register_backend(engine, PostgresBackend(engine))
+    # Units of work run on asyncpg directly, with this engine's dialect compiling (storage.pg).
+    register_backend(engine, PgBackend(engine, max_size=pool_size + max_overflow))
     return engine
 
 

@@ -16,9 +16,9 @@ after an asynchronous sleep, up to `SQLITE_BUSY_TIMEOUT_MS`. Readers and writers
 pools, readers with `PRAGMA query_only=ON` set once per connection, so an accidental write in a
 read-only unit of work fails loudly and no transaction pays for switching it.
 
-PostgreSQL runs on the async engine's connections (asyncpg): `AsyncConnection.execute`; a
-read-only unit of work runs in autocommit mode (no BEGIN, no ROLLBACK). Either backend refuses an
-INSERT, UPDATE or DELETE in a read-only unit of work before sending it (`ReadOnlyViolation`).
+PostgreSQL runs on asyncpg directly, with SQLAlchemy compiling (storage.pg); a read-only unit
+of work runs in autocommit mode (no BEGIN, no ROLLBACK). Either backend refuses an INSERT,
+UPDATE or DELETE in a read-only unit of work before sending it (`ReadOnlyViolation`).
 """
 
 from __future__ import annotations
@@ -33,12 +33,11 @@ from sqlalchemy import Connection, Engine, Executable, Result, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import InvalidRequestError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.selectable import TypedReturnsRows
 
 __all__ = [
     "Backend",
-    "PostgresBackend",
     "ReadOnlyViolation",
     "Sql",
     "SqliteBackend",
@@ -241,72 +240,6 @@ def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-# -- PostgreSQL: the async engine's connections ---------------------------------------------------
-
-
-class _AsyncSql:
-    __slots__ = ("_connection", "_read_only", "dialect")
-
-    def __init__(self, connection: AsyncConnection, dialect: str, read_only: bool) -> None:
-        self._connection = connection
-        self._read_only = read_only
-        self.dialect = dialect
-
-    async def execute(self, statement: Executable, params: Any = None) -> Any:
-        if self._read_only:
-            refuse_writes(statement)
-        return await self._connection.execute(statement, params)
-
-
-class _AsyncTx:
-    __slots__ = ("_autocommit", "_connection", "sql")
-
-    def __init__(self, connection: AsyncConnection, *, read_only: bool) -> None:
-        self._connection = connection
-        self._autocommit = read_only
-        self.sql: Sql = _AsyncSql(connection, connection.dialect.name, read_only)
-
-    async def commit(self) -> None:
-        await self._connection.commit()
-
-    async def rollback(self) -> None:
-        await self._connection.rollback()
-        if not self._autocommit:
-            await self._connection.begin()
-
-    async def close(self) -> None:
-        try:
-            await self._connection.rollback()
-        finally:
-            await self._connection.close()
-
-
-class PostgresBackend:
-    """Units of work on the engine's pool. A read-only one runs in autocommit mode: under READ
-    COMMITTED a transaction gives each statement a fresh snapshot anyway, so a reader loses
-    nothing by not opening one, and saves the BEGIN and ROLLBACK round trips. (asyncpg
-    applies the isolation level when it would begin a transaction: setting it costs nothing,
-    and the pool resets it when the connection comes back.)"""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def begin(self, *, read_only: bool) -> Tx:
-        connection = await self._engine.connect()
-        try:
-            if read_only:
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-            else:
-                await connection.begin()
-        except BaseException:
-            await connection.close()
-            raise
-        return _AsyncTx(connection, read_only=read_only)
-
-    async def dispose(self) -> None:
-        """The engine is the caller's to dispose."""
-
-
 # -- which backend an engine gets ------------------------------------------------------------------
 
 _BACKENDS: weakref.WeakKeyDictionary[AsyncEngine, Backend] = weakref.WeakKeyDictionary()
@@ -316,8 +249,9 @@ def register_backend(engine: AsyncEngine, backend: Backend) -> None:
     """What units of work on `engine` use (storage.db builds both). A SQLite companion is also
     closed when the engine is garbage collected, for callers that dispose the engine alone."""
     _BACKENDS[engine] = backend
-    if isinstance(backend, SqliteBackend):
-        weakref.finalize(engine, backend.close)
+    close = getattr(backend, "close", None)
+    if close is not None:
+        weakref.finalize(engine, close)
 
 
 def backend_for(engine: AsyncEngine) -> Backend:

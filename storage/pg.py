@@ -1,0 +1,420 @@
+"""Units of work on PostgreSQL: SQLAlchemy compiles, asyncpg executes.
+
+The repositories' statements are SQLAlchemy Core, compiled and cached by SQLAlchemy exactly as
+its own engine does (`_compile_w_cache`, bound parameters, bind and result processors of the
+engine's dialect). What is skipped is SQLAlchemy's *execution* layer on asyncio: every
+statement there ran inside a greenlet, through an adapted DB-API cursor, an execution context
+and a cursor result, which cost 0.18 ms of CPU per SELECT against 0.06 ms for asyncpg alone
+(benchmarks/README.md). Here a statement is bound once, sent with asyncpg's own prepared
+statement cache, and its records become SQLAlchemy `Row`s through a result built from a
+metadata object kept per compiled statement.
+
+The pool is asyncpg's, sized like the engine's (`max_size`), with SQLAlchemy's JSON codecs
+and the engine's JSON serializer, so values read and written are the same as through the
+engine. What the engine's pool did is kept:
+
+* a connection idle for more than PING_AFTER_IDLE_SECONDS is pinged before use, and one that
+  does not answer is replaced (a restarted server or a dropped idle connection costs no
+  failed unit of work);
+* a lost connection expires every pooled one, so the next units of work reconnect instead of
+  each finding its own dead connection;
+* errors are SQLAlchemy's exceptions (`IntegrityError`, `DBAPIError`, `StatementError` for a
+  value a bind processor refused), with asyncpg's error as `.orig`;
+* NUL characters in text become U+FFFD before they are sent (PostgreSQL refuses them).
+
+A read-only unit of work runs in autocommit mode (no BEGIN, no ROLLBACK) and refuses DML.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, cast
+
+import asyncpg
+from sqlalchemy import Executable
+from sqlalchemy.engine import URL, Dialect
+from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import compiler
+from sqlalchemy.util import LRUCache
+
+from storage.sql import Sql, Tx, refuse_writes
+
+__all__ = ["PING_AFTER_IDLE_SECONDS", "PgBackend"]
+
+# A pooled connection idle longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 5.0
+STATEMENT_CACHE_SIZE = 500  # prepared statements per connection (asyncpg's LRU)
+_ROWCOUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+|MERGE) (\d+)")
+
+
+class _Batch(NamedTuple):
+    sql: str
+    arguments: Sequence[Any]
+
+
+class PgResult(IteratorResult[Any]):
+    """SQLAlchemy's iterator result over asyncpg records, with the statement's row count."""
+
+    rowcount: int = -1
+
+
+class _Plan:
+    """What executing one compiled statement needs beyond its parameters' values."""
+
+    __slots__ = ("compiled", "metadata", "positions", "returns_rows", "sql")
+
+    def __init__(self, compiled: compiler.SQLCompiler, dialect: Dialect) -> None:
+        self.compiled = compiled
+        self.sql: str = compiled.string
+        processors = compiled._bind_processors
+        self.positions: list[tuple[str, Any]] = [
+            (name, processors.get(name)) for name in (compiled.positiontup or ())
+        ]
+        columns = compiled._result_columns
+        # Textual SQL may return rows or not: it is fetched, and its row count is unknown.
+        self.returns_rows = bool(columns or compiled.effective_returning or compiled.isplaintext)
+        self.metadata: SimpleResultMetaData | None = None
+        if columns:
+            self.metadata = SimpleResultMetaData(
+                [column[0] for column in columns],
+                _processors=[
+                    column[3]._cached_result_processor(dialect, None) for column in columns
+                ],
+            )
+
+
+class PgBackend:
+    """Units of work on an asyncpg pool, with the engine's dialect compiling."""
+
+    def __init__(self, engine: AsyncEngine, *, max_size: int) -> None:
+        self._dialect: Dialect = engine.dialect
+        self._url: URL = engine.url
+        self._max_size = max_size
+        self._pool: asyncpg.Pool | None = None
+        self._opening: asyncio.Lock | None = None
+        self._compiled: LRUCache[Any, Any] = LRUCache(500)
+        self._plans: weakref.WeakKeyDictionary[Any, _Plan] = weakref.WeakKeyDictionary()
+        self._used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+        self._linting = self._dialect.compiler_linting | compiler.WARN_LINTING
+        # Called with each statement's SQL and arguments before it is sent (benchmarks'
+        # EXPLAIN); the engine's before_cursor_execute event does not see these statements.
+        self.observers: list[Callable[[str, Sequence[Any]], None]] = []
+
+    # -- the pool ---------------------------------------------------------------------------------
+
+    async def _open(self) -> asyncpg.Pool:
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:
+            if self._pool is None:
+                url = self._url
+                self._pool = await asyncpg.create_pool(
+                    host=url.host,
+                    port=url.port,
+                    user=url.username,
+                    password=url.password,
+                    database=url.database,
+                    min_size=0,
+                    max_size=self._max_size,
+                    max_inactive_connection_lifetime=300.0,
+                    statement_cache_size=STATEMENT_CACHE_SIZE,
+                    server_settings={"application_name": "supportbot"},
+                    init=self._init,
+                    reset=_no_reset,
+                    **dict(url.query),
+                )
+        return self._pool
+
+    async def _init(self, connection: asyncpg.Connection) -> None:
+        await _json_codecs(connection)
+        self._used[connection] = time.monotonic()
+
+    async def _acquire(self) -> tuple[Any, asyncpg.Connection]:
+        """A pooled connection (its pool proxy, to give back) and the connection itself, used
+        directly: the proxy wraps every method call in a check."""
+        pool = self._pool or await self._open()
+        for _ in range(2):
+            proxy = await pool.acquire()
+            connection: asyncpg.Connection = proxy._con
+            used = self._used.get(connection)
+            if used is not None and time.monotonic() - used < PING_AFTER_IDLE_SECONDS:
+                return proxy, connection
+            try:
+                await connection.execute(";")
+                return proxy, connection
+            except Exception:
+                # Stale: this one and its idle peers are replaced on their next acquire.
+                await pool.expire_connections()
+                connection.terminate()
+                await pool.release(proxy)
+        proxy = await pool.acquire()
+        return proxy, proxy._con
+
+    async def _release(self, proxy: Any, connection: asyncpg.Connection) -> None:
+        self._used[connection] = time.monotonic()
+        pool = self._pool
+        if pool is None:  # disposed meanwhile
+            connection.terminate()
+            return
+        await pool.release(proxy)
+
+    async def begin(self, *, read_only: bool) -> Tx:
+        proxy, connection = await self._acquire()
+        try:
+            if not read_only:
+                await connection.execute("BEGIN")
+        except BaseException as error:
+            await self._lost(connection)
+            await self._release(proxy, connection)
+            raise self._translate(error, "BEGIN", None) from error
+        return _PgTx(self, proxy, connection, read_only)
+
+    async def dispose(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    def close(self) -> None:
+        """Close every connection at once (an engine collected without being disposed)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+
+    async def _lost(self, connection: asyncpg.Connection) -> None:
+        """After an error: a connection that is gone expires its idle peers too (they most
+        likely lost the server with it)."""
+        if connection.is_closed() and self._pool is not None:
+            await self._pool.expire_connections()
+
+    # -- statements -------------------------------------------------------------------------------
+
+    def bind(self, statement: Executable, params: Any) -> tuple[_Plan, str, list[Any]]:
+        """The plan, SQL text and positional arguments (one list per parameter set). Several
+        parameter sets for an INSERT ... RETURNING become multi-row INSERTs, as SQLAlchemy's
+        "insertmanyvalues" does."""
+        if params is None:
+            distilled: Sequence[Mapping[str, Any]] = ()
+        elif isinstance(params, Mapping):
+            distilled = (params,)
+        else:
+            distilled = params
+        keys = sorted(distilled[0]) if distilled else []
+        many = len(distilled) > 1
+        compiled_any, extracted, collected, _hit = statement._compile_w_cache(
+            self._dialect,
+            compiled_cache=self._compiled,
+            column_keys=keys,
+            for_executemany=many,
+            schema_translate_map=None,
+            linting=self._linting,
+        )
+        compiled = cast(compiler.SQLCompiler, compiled_any)
+        plan = self._plans.get(compiled)
+        if plan is None:
+            if compiled.insert_prefetch or compiled.update_prefetch:
+                raise NotImplementedError("columns with Python-side defaults")
+            if many and compiled.effective_returning and not compiled._insertmanyvalues:
+                raise NotImplementedError("executemany with RETURNING, other than an INSERT")
+            plan = self._plans[compiled] = _Plan(compiled, self._dialect)
+        if distilled:
+            compiled_params = [
+                compiled.construct_params(
+                    m,
+                    escape_names=False,
+                    _group_number=group,
+                    extracted_parameters=extracted,
+                    _collected_params=collected,
+                )
+                for group, m in enumerate(distilled)
+            ]
+        else:
+            compiled_params = [
+                compiled.construct_params(
+                    extracted_parameters=extracted,
+                    escape_names=False,
+                    _collected_params=collected,
+                )
+            ]
+        sql = plan.sql
+        positions = plan.positions
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            if many:
+                raise NotImplementedError("expanding parameters with executemany")
+            expanded = compiled._process_parameters_for_postcompile(compiled_params[0])
+            sql = expanded.statement
+            processors: dict[str, Any] = dict(compiled._bind_processors)
+            processors.update(expanded.processors)
+            positions = [(name, processors.get(name)) for name in expanded.positiontup or ()]
+        try:
+            arguments = [
+                [
+                    _without_nul(value if process is None else process(value))
+                    for name, process in positions
+                    for value in (values[name],)
+                ]
+                for values in cast(list[dict[str, Any]], compiled_params)
+            ]
+        except Exception as error:
+            raise StatementError(str(error), sql, params, error) from error
+        if many and compiled.effective_returning:
+            return plan, sql, self._many_values(compiled, sql, arguments, compiled_params)
+        return plan, sql, arguments
+
+    def _many_values(
+        self, compiled: compiler.SQLCompiler, sql: str, arguments: Any, compiled_params: Any
+    ) -> list[Any]:
+        """(statement, arguments) pairs: the parameter sets in multi-row INSERTs."""
+        batches = compiled._deliver_insertmanyvalues_batches(
+            sql, arguments, compiled_params, None, 1000, False, None
+        )
+        return [
+            _Batch(batch.replaced_statement, cast(Sequence[Any], batch.replaced_parameters))
+            for batch in batches
+        ]
+
+    def _translate(self, error: BaseException, sql: str, params: Any) -> BaseException:
+        if isinstance(error, StatementError) or not isinstance(error, Exception):
+            return error
+        dbapi = self._dialect.loaded_dbapi
+        mapping = dbapi._asyncpg_error_translate
+        adapted: Exception | None = None
+        for cls in type(error).__mro__:
+            if cls in mapping:
+                adapted = mapping[cls](error.args[0] if error.args else str(error), error)
+                adapted.__cause__ = error
+                break
+        if adapted is None:
+            if isinstance(error, (OSError, asyncio.TimeoutError)):
+                adapted = dbapi.InterfaceError(str(error) or type(error).__name__, error)
+                adapted.__cause__ = error
+            else:
+                return error
+        return DBAPIError.instance(sql, params, adapted, dbapi.Error, dialect=self._dialect)
+
+
+async def _json_codecs(connection: asyncpg.Connection) -> None:
+    """What SQLAlchemy's asyncpg dialect sets on each connection: JSON and JSONB travel as
+    text its bind processors already serialized, and are parsed on the way back."""
+    await connection.set_type_codec(
+        "json",
+        encoder=str.encode,
+        decoder=lambda data: json.loads(data.decode()),
+        schema="pg_catalog",
+        format="binary",
+    )
+    await connection.set_type_codec(
+        "jsonb",
+        encoder=lambda text: b"\x01" + text.encode(),
+        decoder=lambda data: json.loads(data[1:].decode()),
+        schema="pg_catalog",
+        format="binary",
+    )
+
+
+async def _no_reset(_connection: asyncpg.Connection) -> None:
+    """Units of work end their own transactions and set nothing on the session, so asyncpg's
+    reset (advisory unlocks, CLOSE ALL, UNLISTEN, RESET ALL: one more round trip per unit of
+    work) has nothing to undo."""
+
+
+def _without_nul(value: Any) -> Any:
+    # PostgreSQL text refuses NUL; whatever a person typed must not fail the write.
+    if type(value) is str and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+class _PgSql:
+    __slots__ = ("_backend", "_connection", "_read_only")
+    dialect = "postgresql"
+
+    def __init__(self, backend: PgBackend, connection: asyncpg.Connection, read_only: bool) -> None:
+        self._backend = backend
+        self._connection = connection
+        self._read_only = read_only
+
+    async def execute(self, statement: Executable, params: Any = None) -> Any:
+        if self._read_only:
+            refuse_writes(statement)
+        backend = self._backend
+        plan, sql, arguments = backend.bind(statement, params)
+        for observe in backend.observers:
+            observe(sql, arguments[0] if arguments else ())
+        connection = self._connection
+        try:
+            if arguments and type(arguments[0]) is _Batch:
+                records = []
+                for batch in arguments:
+                    records.extend(await connection.fetch(batch.sql, *batch.arguments))
+                return _result(plan, records, len(records))
+            if len(arguments) > 1:
+                await connection.executemany(sql, arguments)
+                return _result(plan, [], -1)
+            if plan.returns_rows:
+                records = await connection.fetch(sql, *arguments[0])
+                return _result(plan, records, len(records))
+            status = await connection.execute(sql, *arguments[0])
+        except BaseException as error:
+            await backend._lost(connection)
+            raise backend._translate(error, sql, params) from error
+        match = _ROWCOUNT.match(status or "")
+        return _result(plan, [], int(match.group(1)) if match else -1)
+
+
+def _result(plan: _Plan, records: Sequence[Any], rowcount: int) -> PgResult:
+    metadata = plan.metadata
+    if metadata is None:
+        metadata = SimpleResultMetaData(list(records[0].keys()) if records else [])
+    result = PgResult(metadata, iter(records))
+    result.rowcount = rowcount
+    return result
+
+
+class _PgTx:
+    __slots__ = ("_backend", "_connection", "_proxy", "_read_only", "sql")
+
+    def __init__(
+        self, backend: PgBackend, proxy: Any, connection: asyncpg.Connection, read_only: bool
+    ) -> None:
+        self._backend = backend
+        self._proxy = proxy
+        self._connection = connection
+        self._read_only = read_only
+        self.sql: Sql = _PgSql(backend, connection, read_only)
+
+    async def _send(self, command: str) -> None:
+        try:
+            await self._connection.execute(command)
+        except BaseException as error:
+            await self._backend._lost(self._connection)
+            raise self._backend._translate(error, command, None) from error
+
+    async def commit(self) -> None:
+        if not self._read_only:
+            await self._send("COMMIT")
+
+    async def rollback(self) -> None:
+        if not self._read_only:
+            await self._send("ROLLBACK")
+            await self._send("BEGIN")
+
+    async def close(self) -> None:
+        connection = self._connection
+        try:
+            if not connection.is_closed() and connection.is_in_transaction():
+                await connection.execute("ROLLBACK")
+        except Exception:
+            # Whatever went wrong went with the connection: its transaction is gone too.
+            connection.terminate()
+        except BaseException:
+            connection.terminate()
+            raise
+        finally:
+            await self._backend._release(self._proxy, connection)
