@@ -147,7 +147,8 @@ class PgBackend:
             if used is not None and time.monotonic() - used < PING_AFTER_IDLE_SECONDS:
                 return proxy, connection
             try:
-                await connection.execute(";")
+                await connection.execute("SELECT 1")  # (";" fails in asyncpg's simple query)
+                self._used[connection] = time.monotonic()
                 return proxy, connection
             except Exception:
                 # Stale: this one and its idle peers are replaced on their next acquire.

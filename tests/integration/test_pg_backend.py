@@ -48,6 +48,15 @@ async def test_units_of_work_use_asyncpg_directly(database: Database) -> None:
     assert isinstance(backend_for(database.engine), PgBackend)
 
 
+async def test_an_idle_connection_that_answers_its_ping_is_kept(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    pid = await _backend_pid(uows)
+    monkeypatch.setattr(storage.pg, "PING_AFTER_IDLE_SECONDS", 0.0)
+    assert await _backend_pid(uows) == pid
+
+
 async def test_an_idle_connection_the_server_dropped_is_replaced_before_use(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
