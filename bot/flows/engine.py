@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.flows import actions
@@ -98,6 +99,9 @@ class Session:
     files: FileFetcher | None = None
     out: list[Say] = field(default_factory=list)
     pressed_message_id: str | None = None  # the bot message whose button was pressed
+    # The state as stored when this input arrived (canonical JSON, so that later changes to
+    # the live state cannot reach it) and when it was stored; None for a new chat.
+    stored: tuple[str, datetime] | None = None
 
     @property
     def platform(self) -> Platform:

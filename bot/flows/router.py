@@ -11,10 +11,12 @@ Features plug in through the registries (`menu_items`, `ticket_verbs`, `kinds`, 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.flows import actions
 from bot.flows.actions import Action
@@ -137,6 +139,7 @@ class Conversations:
             state=state,
             t=Translator(language, timezone),
             files=files,
+            stored=None if stored is None else (canonical(stored[0]), stored[1]),
         )
         if expired:
             flow_event(session.state.flow, "expired")
@@ -218,15 +221,33 @@ class Conversations:
 
     async def _finish(self, s: Session, on_commit: OnCommit | None) -> None:
         now = self.deps.ctx.clock.now()
+        state = s.state.to_json()
         async with self.deps.uow_factory() as uow:
-            await uow.conversations.put(
-                conversation_key(s.identity.platform, s.identity.chat_id), s.state.to_json(), now
-            )
+            if not _unchanged(s, state, now):
+                key = conversation_key(s.identity.platform, s.identity.chat_id)
+                await uow.conversations.put(key, state, now)
             for say in s.out:
                 await uow.outbox.add(reply_to(s.identity, say, now))
             if on_commit is not None:
                 await on_commit(uow)
             await uow.commit()
+
+
+# A state that did not change is not written again (most lines of a conversation on a ticket
+# change nothing), unless a flow is under way, whose idle time counts from the last write, or
+# the last write is older than this.
+REWRITE_UNCHANGED_AFTER = timedelta(hours=1)
+
+
+def _unchanged(s: Session, state: dict[str, Any], now: datetime) -> bool:
+    if s.stored is None or s.state.flow is not None:
+        return False
+    before, updated_at = s.stored
+    return now - updated_at < REWRITE_UNCHANGED_AFTER and canonical(state) == before
+
+
+def canonical(state: dict[str, Any]) -> str:
+    return json.dumps(state, sort_keys=True, default=str)
 
 
 def received_args(received: Input) -> bool:

@@ -917,3 +917,40 @@ async def test_forged_buttons_on_another_companys_ticket_change_nothing(world: W
         before.archived,
         before.csat_rating,
     )
+
+
+async def test_lines_that_change_nothing_leave_the_stored_state_alone_for_an_hour(
+    world: World,
+) -> None:
+    """Most lines on a ticket change nothing in the conversation state: it is not written
+    again, unless a flow is under way (its idle time counts from the last write) or the last
+    write is an hour old."""
+    a = anna(world)
+    number = await world.open(a, "Crash")
+    await a.text("First line")  # chosen and confirmed: the state changes
+    key = conversation_key(TG, a.chat_id)
+
+    async def stored_at() -> object:
+        async with world.uow_factory(read_only=True) as uow:
+            stored = await uow.conversations.get(key)
+        assert stored is not None
+        return stored[1]
+
+    written = await stored_at()
+    world.clock.at += timedelta(minutes=5)
+    await a.text("Second line")
+    assert await stored_at() == written
+    world.clock.at += timedelta(minutes=56)
+    await a.text("Third line")
+    assert await stored_at() != written
+    assert await world.messages(number) == ["First line", "Second line", "Third line"]
+    await a.send(Command("new"))  # a report begins
+    async with world.uow_factory(read_only=True) as uow:
+        before = await uow.conversations.get(key)
+    world.clock.at += timedelta(minutes=1)
+    await a.send(Command("help"))  # changes nothing, but inside a flow it is written
+    async with world.uow_factory(read_only=True) as uow:
+        after = await uow.conversations.get(key)
+    assert before is not None and after is not None
+    assert before[0]["flow"] == "report" and after[0] == before[0]
+    assert after[1] > before[1]
