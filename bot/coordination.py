@@ -263,6 +263,7 @@ class RedisCoordination(Coordination):
         self._lease = lease_seconds
         self._retry = retry_seconds
         self._pending: set[asyncio.Task[None]] = set()
+        self._again: dict[str, bool] = {}  # topic -> announced again since the publish began
 
     async def ping(self) -> bool:
         try:
@@ -272,9 +273,27 @@ class RedisCoordination(Coordination):
         return True
 
     def announce(self, topic: str = "outbox") -> None:
-        task = asyncio.get_running_loop().create_task(self._publish(topic))
+        """Wake the topic's listeners. Announcements while one is waiting to be sent or on
+        its way are folded into a single one after it: every announcement is followed by a
+        publish that starts after it, but a burst of commits costs a round trip or two, not
+        one each (a third of a busy relay's Redis calls)."""
+        if topic in self._again:
+            self._again[topic] = True
+            return
+        self._again[topic] = False
+        task = asyncio.get_running_loop().create_task(self._announce(topic))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+
+    async def _announce(self, topic: str) -> None:
+        try:
+            while True:
+                self._again[topic] = False
+                await self._publish(topic)
+                if not self._again[topic]:
+                    return
+        finally:
+            del self._again[topic]
 
     async def _publish(self, topic: str) -> None:
         try:

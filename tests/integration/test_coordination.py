@@ -135,6 +135,37 @@ async def test_a_commit_in_one_process_wakes_the_workers_of_another(
     await asyncio.wait_for(listening, WAIT)
 
 
+async def test_a_burst_of_announcements_is_folded_and_the_last_one_still_wakes(
+    pair: list[RedisCoordination], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Announcements while a publish waits or is on its way become one publish after it."""
+    one, two = pair
+    sent: list[float] = []
+    publish = one._publish
+
+    async def counted(topic: str) -> None:
+        sent.append(asyncio.get_running_loop().time())
+        await publish(topic)
+
+    monkeypatch.setattr(one, "_publish", counted)
+    woken = asyncio.Event()
+    stop = asyncio.Event()
+    listening = asyncio.create_task(two.listen(woken.set, stop))
+    await asyncio.wait_for(woken.wait(), WAIT)
+    for _ in range(50):
+        one.announce()
+        await asyncio.sleep(0)  # commits on different turns of the loop
+    woken.clear()
+    last = asyncio.get_running_loop().time()
+    one.announce()
+    await asyncio.wait_for(woken.wait(), WAIT)
+    await until(lambda: not one._pending)
+    assert 2 <= len(sent) <= 25, f"{len(sent)} publishes for 51 announcements"
+    assert sent[-1] >= last, "a publish began after the last announcement"
+    stop.set()
+    await asyncio.wait_for(listening, WAIT)
+
+
 def leader_body(running: list[str], name: str) -> Callable[[asyncio.Event], Awaitable[None]]:
     async def body(stop: asyncio.Event) -> None:
         running.append(name)

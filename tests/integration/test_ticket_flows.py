@@ -951,6 +951,8 @@ async def test_lines_that_change_nothing_leave_the_stored_state_alone_for_an_hou
     await a.send(Command("help"))  # changes nothing, but inside a flow it is written
     async with world.uow_factory(read_only=True) as uow:
         after = await uow.conversations.get(key)
-    assert before is not None and after is not None
-    assert before[0]["flow"] == "report" and after[0] == before[0]
+    assert before is not None
+    assert after is not None
+    assert before[0]["flow"] == "report"
+    assert after[0] == before[0]
     assert after[1] > before[1]
