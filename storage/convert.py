@@ -92,8 +92,13 @@ class RowMapper(Generic[E]):
             values.update(self._computed(entity))
         return values
 
-    def entity_from(self, row: Row[Any]) -> E:
-        values = {name: getattr(row, name) for name in self._fields}
+    def entity_from(self, row: Row[Any], prefix: str = "") -> E:
+        """The entity from a row's columns, named `prefix` + field name when a statement
+        reads several tables."""
+        if prefix:
+            values = {name: getattr(row, prefix + name) for name in self._fields}
+        else:
+            values = {name: getattr(row, name) for name in self._fields}
         for name, convert in self._from_db.items():
             values[name] = convert(values[name])
         return self.entity(**values)

@@ -112,12 +112,9 @@ class Conversations:
         # One read for everything; a write only for a new or changed identity (rare), so
         # messages of different chats don't queue behind each other's write locks.
         async with deps.uow_factory(read_only=True) as uow:
-            identity = await uow.identities.get_by_platform_user(
-                inbound.platform, inbound.platform_user_id
+            identity, user, company, stored = await uow.conversations.chat(
+                inbound.platform, inbound.platform_user_id, key
             )
-            user = await uow.users.get(identity.user_id) if identity and identity.user_id else None
-            company = await uow.companies.get(user.company_id) if user else None
-            stored = await uow.conversations.get(key)
         if identity is None or identity_changes(identity, seen):
             identity = await see_identity(seen, deps.uow_factory(), deps.ctx)
         state = ConversationState()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from core.model import Platform, Ticket
+from core.model import ChatIdentity, Company, CustomerUser, Platform, Ticket
 from core.ports import UnitOfWork
 
 TicketRef = tuple[uuid.UUID, int]  # a ticket's id and number, without the ticket
@@ -84,6 +84,17 @@ def conversation_key(platform: Platform, chat_id: str) -> str:
 
 
 class ConversationRepository(Protocol):
+    async def chat(
+        self, platform: Platform, platform_user_id: str, key: str
+    ) -> tuple[
+        ChatIdentity | None,
+        CustomerUser | None,
+        Company | None,
+        tuple[dict[str, Any], datetime] | None,
+    ]:
+        """The identity by its platform user id, its linked user and their company, and the
+        state stored under `key`."""
+
     async def get(self, key: str) -> tuple[dict[str, Any], datetime] | None: ...
     async def put(self, key: str, state: dict[str, Any], now: datetime) -> None: ...
     async def delete(self, key: str) -> None: ...

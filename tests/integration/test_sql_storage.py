@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
+from core.model import ChatIdentity, Platform
 from core.ports import UnitOfWorkFactory
 from storage.db import normalize_url, open_database
 from storage.migrate import upgrade
@@ -163,3 +164,29 @@ async def test_a_read_only_unit_of_work_cannot_write_and_leaves_the_pool_clean(
         await uow.commit()
     async with uow_factory(read_only=True) as uow:
         assert await uow.companies.get(company.id) == company
+
+
+async def test_a_chat_is_read_in_one_go_with_its_user_company_and_state(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """bot.flows.router reads who writes and the chat's state with one statement."""
+    linked = ChatIdentity(Platform.TELEGRAM, "501", "501", created_at=make.minutes(0))
+    unlinked = ChatIdentity(Platform.TELEGRAM, "502", "502", created_at=make.minutes(0))
+    async with uow_factory() as uow:
+        user = await make.add_customer(uow)
+        linked.user_id = user.id
+        company = await uow.companies.get(user.company_id)
+        await uow.identities.add(linked)
+        await uow.identities.add(unlinked)
+        await uow.conversations.put("telegram:501", {"flow": None, "n": 1}, make.minutes(2))
+        await uow.conversations.put("telegram:503", {"lang": "pl"}, make.minutes(3))
+        await uow.commit()
+    async with uow_factory(read_only=True) as uow:
+        found = await uow.conversations.chat(Platform.TELEGRAM, "501", "telegram:501")
+        assert found == (linked, user, company, ({"flow": None, "n": 1}, make.minutes(2)))
+        found = await uow.conversations.chat(Platform.TELEGRAM, "502", "telegram:502")
+        assert found == (unlinked, None, None, None)
+        found = await uow.conversations.chat(Platform.TELEGRAM, "503", "telegram:503")
+        assert found == (None, None, None, ({"lang": "pl"}, make.minutes(3)))
+        found = await uow.conversations.chat(Platform.SLACK, "501", "slack:501")
+        assert found == (None, None, None, None)
