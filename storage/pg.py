@@ -68,7 +68,7 @@ class PgResult(IteratorResult[Any]):
 class _Plan:
     """What executing one compiled statement needs beyond its parameters' values."""
 
-    __slots__ = ("compiled", "metadata", "positions", "returns_rows", "sql")
+    __slots__ = ("compiled", "metadata", "one_off", "positions", "returns_rows", "sql")
 
     def __init__(self, compiled: compiler.SQLCompiler, dialect: Dialect) -> None:
         self.compiled = compiled
@@ -77,6 +77,9 @@ class _Plan:
         self.positions: list[tuple[str, Any]] = [
             (name, processors.get(name)) for name in (compiled.positiontup or ())
         ]
+        # Values written into the SQL (text search patterns): each run is its own statement,
+        # prepared without entering the connection's cache of statements that come back.
+        self.one_off = bool(compiled.literal_execute_params)
         columns = compiled._result_columns
         # Textual SQL may return rows or not: it is fetched, and its row count is unknown.
         self.returns_rows = bool(columns or compiled.effective_returning or compiled.isplaintext)
@@ -358,6 +361,10 @@ class _PgSql:
             if len(arguments) > 1:
                 await connection.executemany(sql, arguments)
                 return _result(plan, [], -1)
+            if plan.one_off:
+                prepared = await connection.prepare(sql)
+                records = await prepared.fetch(*arguments[0])
+                return _result(plan, records, len(records))
             if plan.returns_rows:
                 records = await connection.fetch(sql, *arguments[0])
                 return _result(plan, records, len(records))

@@ -82,7 +82,9 @@ class SqlTicketRepository(SqlRepository[Ticket]):
         newest `SEARCH_RECENT` tickets that pass the other filters (a page found there is
         the answer: no match can be newer); otherwise the word is rare here, and its matches
         come from the indexes (a materialized CTE, which the planner cannot turn back into a
-        walk), sorted, the page taken."""
+        walk), sorted, the page taken. The walk's plan does not depend on the words (the
+        newest tickets first, then the filter), so it is a prepared statement like any other;
+        the index search is planned for its words (storage.pg prepares it for that run only)."""
         want = query.limit + 1
         others = ticket_filters(replace(query, text=None))
         words = query.text or ""
@@ -96,7 +98,7 @@ class SqlTicketRepository(SqlRepository[Ticket]):
         found = (
             await self._session.execute(
                 select(recent)
-                .where(_text_filter(words, recent.c, inline=True))
+                .where(_text_filter(words, recent.c))
                 .order_by(recent.c.number.desc())
                 .limit(want)
             )
