@@ -19,7 +19,8 @@ Units of work do not use the async engine's sessions: each engine built here get
 (storage.sql) that runs their statements on plain connections. On SQLite that is a synchronous
 engine on the same file with a readers' pool (query_only) and a writers' pool; read-only units
 start with a plain deferred BEGIN, so they read a WAL snapshot without queueing behind writers.
-On PostgreSQL read-only units run in autocommit mode on the same pool (no BEGIN or ROLLBACK).
+On PostgreSQL it is an asyncpg pool of its own, the engine's dialect compiling (storage.pg);
+read-only units run in autocommit mode there (no BEGIN or ROLLBACK).
 The async engine and its sessions serve the rest (migrations, metrics gauges, `check`): the
 execution option READ_ONLY and the `begin` hook below are theirs.
 """
