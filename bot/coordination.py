@@ -264,6 +264,7 @@ class RedisCoordination(Coordination):
         self._retry = retry_seconds
         self._pending: set[asyncio.Task[None]] = set()
         self._again: dict[str, bool] = {}  # topic -> announced again since the publish began
+        self._busy: set[str] = set()  # topics whose announcing task has started
 
     async def ping(self) -> bool:
         try:
@@ -284,8 +285,16 @@ class RedisCoordination(Coordination):
         task = asyncio.get_running_loop().create_task(self._announce(topic))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+        task.add_done_callback(lambda done: self._unstarted(topic, done))
+
+    def _unstarted(self, topic: str, task: asyncio.Task[None]) -> None:
+        # A task cancelled before its first step never reaches its `finally`: without this,
+        # the topic would look busy for ever and every later announcement would be dropped.
+        if task.cancelled() and self._again.get(topic) is not None and topic not in self._busy:
+            del self._again[topic]
 
     async def _announce(self, topic: str) -> None:
+        self._busy.add(topic)
         try:
             while True:
                 self._again[topic] = False
@@ -294,6 +303,7 @@ class RedisCoordination(Coordination):
                     return
         finally:
             del self._again[topic]
+            self._busy.discard(topic)
 
     async def _publish(self, topic: str) -> None:
         try:

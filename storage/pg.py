@@ -28,6 +28,7 @@ A read-only unit of work runs in autocommit mode (no BEGIN, no ROLLBACK) and ref
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -39,9 +40,15 @@ import asyncpg
 from sqlalchemy import Executable
 from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.exc import (
+    DBAPIError,
+    PendingRollbackError,
+    ResourceClosedError,
+    StatementError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.sql import compiler
+from sqlalchemy.sql import compiler, sqltypes
 from sqlalchemy.util import LRUCache
 
 from storage.sql import Sql, Tx, refuse_writes
@@ -50,6 +57,8 @@ __all__ = ["PING_AFTER_IDLE_SECONDS", "PgBackend"]
 
 # A pooled connection idle longer than this is pinged before it is handed out.
 PING_AFTER_IDLE_SECONDS = 5.0
+ACQUIRE_TIMEOUT_SECONDS = 30.0  # SQLAlchemy's pool_timeout: waiting longer means a leak
+FLOAT8_OID, NUMERIC_OID = 701, 1700
 STATEMENT_CACHE_SIZE = 500  # prepared statements per connection (asyncpg's LRU)
 _ROWCOUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+|MERGE) (\d+)")
 
@@ -87,10 +96,21 @@ class _Plan:
         if columns:
             self.metadata = SimpleResultMetaData(
                 [column[0] for column in columns],
-                _processors=[
-                    column[3]._cached_result_processor(dialect, None) for column in columns
-                ],
+                _processors=[_result_processor(column[3], dialect) for column in columns],
             )
+
+
+def _result_processor(type_: Any, dialect: Dialect) -> Any:
+    """The column type's result processor. SQLAlchemy picks some by the type the server
+    reports (its cursor description); ours read records without one, so the two that need it
+    are told: floats and numerics (float8 and numeric, as PostgreSQL sends them)."""
+    affinity = type_._type_affinity
+    coltype = None
+    if affinity is not None and issubclass(affinity, sqltypes.Float):
+        coltype = FLOAT8_OID
+    elif affinity is not None and issubclass(affinity, sqltypes.NumericCommon):
+        coltype = NUMERIC_OID
+    return type_._cached_result_processor(dialect, coltype)
 
 
 class PgBackend:
@@ -117,21 +137,18 @@ class PgBackend:
             self._opening = asyncio.Lock()
         async with self._opening:
             if self._pool is None:
-                url = self._url
+                # The dialect's own reading of the URL: SQLAlchemy-only options (such as
+                # prepared_statement_cache_size) are taken out, asyncpg's are passed on.
+                _, options = self._dialect.create_connect_args(self._url)
+                options.setdefault("server_settings", {"application_name": "supportbot"})
                 self._pool = await asyncpg.create_pool(
-                    host=url.host,
-                    port=url.port,
-                    user=url.username,
-                    password=url.password,
-                    database=url.database,
                     min_size=0,
                     max_size=self._max_size,
                     max_inactive_connection_lifetime=300.0,
                     statement_cache_size=STATEMENT_CACHE_SIZE,
-                    server_settings={"application_name": "supportbot"},
                     init=self._init,
                     reset=_no_reset,
-                    **dict(url.query),
+                    **options,
                 )
         return self._pool
 
@@ -139,46 +156,43 @@ class PgBackend:
         await _json_codecs(connection)
         self._used[connection] = time.monotonic()
 
-    async def _acquire(self) -> tuple[Any, asyncpg.Connection]:
-        """A pooled connection (its pool proxy, to give back) and the connection itself, used
-        directly: the proxy wraps every method call in a check."""
+    async def _acquire(self) -> _Lease:
+        """A pooled connection, pinged first if it has been idle. Its statements go to the
+        connection itself, not through the pool's proxy (which wraps every call in a check);
+        the lease knows which pool to give it back to."""
         pool = self._pool or await self._open()
         for _ in range(2):
-            proxy = await pool.acquire()
-            connection: asyncpg.Connection = proxy._con
-            used = self._used.get(connection)
+            lease = await self._take(pool)
+            used = self._used.get(lease.connection)
             if used is not None and time.monotonic() - used < PING_AFTER_IDLE_SECONDS:
-                return proxy, connection
+                return lease
             try:
-                await connection.execute("SELECT 1")  # (";" fails in asyncpg's simple query)
-                self._used[connection] = time.monotonic()
-                return proxy, connection
-            except Exception:
-                # Stale: this one and its idle peers are replaced on their next acquire.
+                await lease.connection.execute("SELECT 1")  # (";" fails in asyncpg's simple query)
+            except BaseException as error:
+                # Stale (or the wait was cancelled): this one is closed, and on an error its
+                # idle peers are replaced on their next acquire.
+                lease.connection.terminate()
+                await lease.give_back()
+                if not isinstance(error, Exception):
+                    raise
                 await pool.expire_connections()
-                connection.terminate()
-                await pool.release(proxy)
-        proxy = await pool.acquire()
-        return proxy, proxy._con
+                continue
+            self._used[lease.connection] = time.monotonic()
+            return lease
+        return await self._take(pool)
 
-    async def _release(self, proxy: Any, connection: asyncpg.Connection) -> None:
-        self._used[connection] = time.monotonic()
-        pool = self._pool
-        if pool is None:  # disposed meanwhile
-            connection.terminate()
-            return
-        await pool.release(proxy)
+    async def _take(self, pool: asyncpg.Pool) -> _Lease:
+        try:
+            proxy = await pool.acquire(timeout=ACQUIRE_TIMEOUT_SECONDS)
+        except TimeoutError as error:
+            raise PoolTimeout(
+                f"no PostgreSQL connection free within {ACQUIRE_TIMEOUT_SECONDS:.0f} s "
+                f"(all {self._max_size} in use)"
+            ) from error
+        return _Lease(pool, proxy, self._used)
 
     async def begin(self, *, read_only: bool) -> Tx:
-        proxy, connection = await self._acquire()
-        try:
-            if not read_only:
-                await connection.execute("BEGIN")
-        except BaseException as error:
-            await self._lost(connection)
-            await self._release(proxy, connection)
-            raise self._translate(error, "BEGIN", None) from error
-        return _PgTx(self, proxy, connection, read_only)
+        return _PgTx(self, await self._acquire(), read_only)
 
     async def dispose(self) -> None:
         pool, self._pool = self._pool, None
@@ -189,13 +203,17 @@ class PgBackend:
         """Close every connection at once (an engine collected without being disposed)."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.terminate()
+            with contextlib.suppress(Exception):  # at exit the loop may be gone already
+                pool.terminate()
 
-    async def _lost(self, connection: asyncpg.Connection) -> None:
+    async def _lost(self, connection: asyncpg.Connection) -> bool:
         """After an error: a connection that is gone expires its idle peers too (they most
-        likely lost the server with it)."""
-        if connection.is_closed() and self._pool is not None:
+        likely lost the server with it). Whether it was gone."""
+        if not connection.is_closed():
+            return False
+        if self._pool is not None:
             await self._pool.expire_connections()
+        return True
 
     # -- statements -------------------------------------------------------------------------------
 
@@ -226,7 +244,26 @@ class PgBackend:
                 raise NotImplementedError("columns with Python-side defaults")
             if many and compiled.effective_returning and not compiled._insertmanyvalues:
                 raise NotImplementedError("executemany with RETURNING, other than an INSERT")
+            dml = getattr(compiled.compile_state, "statement", None)
+            if getattr(dml, "_sort_by_parameter_order", False):
+                raise NotImplementedError("RETURNING sorted by parameter order")
             plan = self._plans[compiled] = _Plan(compiled, self._dialect)
+        try:
+            return self._bound(compiled, plan, distilled, extracted, collected, many)
+        except (NotImplementedError, StatementError):
+            raise
+        except Exception as error:  # a value a bind processor refused, a missing parameter
+            raise StatementError(str(error), plan.sql, params, error) from error
+
+    def _bound(
+        self,
+        compiled: compiler.SQLCompiler,
+        plan: _Plan,
+        distilled: Sequence[Mapping[str, Any]],
+        extracted: Any,
+        collected: Any,
+        many: bool,
+    ) -> tuple[_Plan, str, list[Any]]:
         if distilled:
             compiled_params = [
                 compiled.construct_params(
@@ -256,17 +293,13 @@ class PgBackend:
             processors: dict[str, Any] = dict(compiled._bind_processors)
             processors.update(expanded.processors)
             positions = [(name, processors.get(name)) for name in expanded.positiontup or ()]
-        try:
-            arguments = [
-                [
-                    _without_nul(value if process is None else process(value))
-                    for name, process in positions
-                    for value in (values[name],)
-                ]
-                for values in cast(list[dict[str, Any]], compiled_params)
+        arguments = [
+            [
+                _without_nul(values[name] if process is None else process(values[name]))
+                for name, process in positions
             ]
-        except Exception as error:
-            raise StatementError(str(error), sql, params, error) from error
+            for values in cast(list[dict[str, Any]], compiled_params)
+        ]
         if many and compiled.effective_returning:
             return plan, sql, self._many_values(compiled, sql, arguments, compiled_params)
         return plan, sql, arguments
@@ -283,7 +316,9 @@ class PgBackend:
             for batch in batches
         ]
 
-    def _translate(self, error: BaseException, sql: str, params: Any) -> BaseException:
+    def _translate(
+        self, error: BaseException, sql: str, params: Any, gone: bool = False
+    ) -> BaseException:
         if isinstance(error, StatementError) or not isinstance(error, Exception):
             return error
         dbapi = self._dialect.loaded_dbapi
@@ -300,7 +335,9 @@ class PgBackend:
                 adapted.__cause__ = error
             else:
                 return error
-        return DBAPIError.instance(sql, params, adapted, dbapi.Error, dialect=self._dialect)
+        return DBAPIError.instance(
+            sql, params, adapted, dbapi.Error, dialect=self._dialect, connection_invalidated=gone
+        )
 
 
 async def _json_codecs(connection: asyncpg.Connection) -> None:
@@ -336,23 +373,39 @@ def _without_nul(value: Any) -> Any:
 
 
 class _PgSql:
-    __slots__ = ("_backend", "_connection", "_read_only")
+    """Statements of one unit of work. A read-write unit opens its transaction with its first
+    statement (and again with the first after a commit or rollback), so statements after a
+    commit are as transactional as before it, and a unit that sends nothing costs nothing."""
+
+    __slots__ = ("_backend", "_lease", "_read_only", "begin_first")
     dialect = "postgresql"
 
-    def __init__(self, backend: PgBackend, connection: asyncpg.Connection, read_only: bool) -> None:
+    def __init__(self, backend: PgBackend, lease: _Lease, read_only: bool) -> None:
         self._backend = backend
-        self._connection = connection
+        self._lease: _Lease | None = lease
         self._read_only = read_only
+        self.begin_first = not read_only
+
+    def connection(self) -> asyncpg.Connection:
+        if self._lease is None:
+            raise ResourceClosedError("this unit of work has ended")
+        return self._lease.connection
+
+    def end(self) -> None:
+        self._lease = None
 
     async def execute(self, statement: Executable, params: Any = None) -> Any:
         if self._read_only:
             refuse_writes(statement)
+        connection = self.connection()
         backend = self._backend
         plan, sql, arguments = backend.bind(statement, params)
         for observe in backend.observers:
             observe(sql, arguments[0] if arguments else ())
-        connection = self._connection
         try:
+            if self.begin_first:
+                await connection.execute("BEGIN")
+                self.begin_first = False
             if arguments and type(arguments[0]) is _Batch:
                 records = []
                 for batch in arguments:
@@ -364,16 +417,21 @@ class _PgSql:
             if plan.one_off:
                 prepared = await connection.prepare(sql)
                 records = await prepared.fetch(*arguments[0])
-                return _result(plan, records, len(records))
+                status = prepared.get_statusmsg()
+                return _result(plan, records, _rowcount(status, records))
             if plan.returns_rows:
                 records = await connection.fetch(sql, *arguments[0])
                 return _result(plan, records, len(records))
             status = await connection.execute(sql, *arguments[0])
         except BaseException as error:
-            await backend._lost(connection)
-            raise backend._translate(error, sql, params) from error
-        match = _ROWCOUNT.match(status or "")
-        return _result(plan, [], int(match.group(1)) if match else -1)
+            gone = await backend._lost(connection)
+            raise backend._translate(error, sql, params, gone) from error
+        return _result(plan, [], _rowcount(status, ()))
+
+
+def _rowcount(status: str | None, records: Sequence[Any]) -> int:
+    match = _ROWCOUNT.match(status or "")
+    return int(match.group(1)) if match else len(records)
 
 
 def _result(plan: _Plan, records: Sequence[Any], rowcount: int) -> PgResult:
@@ -385,38 +443,65 @@ def _result(plan: _Plan, records: Sequence[Any], rowcount: int) -> PgResult:
     return result
 
 
+class _Lease:
+    """A connection taken from a pool, given back to that same pool (a later one, opened after
+    a dispose, would refuse it)."""
+
+    __slots__ = ("connection", "pool", "proxy", "used")
+
+    def __init__(self, pool: asyncpg.Pool, proxy: Any, used: weakref.WeakKeyDictionary[Any, float]):
+        self.pool = pool
+        self.proxy = proxy
+        self.connection: asyncpg.Connection = proxy._con
+        self.used = used
+
+    async def give_back(self) -> None:
+        self.used[self.connection] = time.monotonic()
+        if self.pool.is_closing():
+            self.connection.terminate()
+        await self.pool.release(self.proxy)
+
+
 class _PgTx:
-    __slots__ = ("_backend", "_connection", "_proxy", "_read_only", "sql")
+    __slots__ = ("_backend", "_lease", "_sql", "sql")
 
-    def __init__(
-        self, backend: PgBackend, proxy: Any, connection: asyncpg.Connection, read_only: bool
-    ) -> None:
+    def __init__(self, backend: PgBackend, lease: _Lease, read_only: bool) -> None:
         self._backend = backend
-        self._proxy = proxy
-        self._connection = connection
-        self._read_only = read_only
-        self.sql: Sql = _PgSql(backend, connection, read_only)
+        self._lease = lease
+        self._sql = _PgSql(backend, lease, read_only)
+        self.sql: Sql = self._sql
 
-    async def _send(self, command: str) -> None:
+    async def _end_transaction(self, command: str) -> str | None:
+        """COMMIT or ROLLBACK the open transaction, if a statement opened one; the next
+        statement opens another."""
+        sql = self._sql
+        connection = sql.connection()
+        if sql.begin_first or sql._read_only:
+            return None  # nothing was sent since the last end: nothing to end
+        sql.begin_first = True
         try:
-            await self._connection.execute(command)
+            return str(await connection.execute(command))
         except BaseException as error:
-            await self._backend._lost(self._connection)
-            raise self._backend._translate(error, command, None) from error
+            gone = await self._backend._lost(connection)
+            raise self._backend._translate(error, command, None, gone) from error
 
     async def commit(self) -> None:
-        if not self._read_only:
-            await self._send("COMMIT")
+        status = await self._end_transaction("COMMIT")
+        if status is not None and status != "COMMIT":
+            # PostgreSQL answers COMMIT in a transaction a statement had failed in by rolling
+            # it back: that must not pass for a commit.
+            raise PendingRollbackError(f"the transaction had failed and was rolled back ({status})")
 
     async def rollback(self) -> None:
-        if not self._read_only:
-            await self._send("ROLLBACK")
-            await self._send("BEGIN")
+        await self._end_transaction("ROLLBACK")
 
     async def close(self) -> None:
-        connection = self._connection
+        lease = self._lease
+        connection = lease.connection
+        opened = not self._sql.begin_first and not self._sql._read_only
+        self._sql.end()
         try:
-            if not connection.is_closed() and connection.is_in_transaction():
+            if not connection.is_closed() and (opened or connection.is_in_transaction()):
                 await connection.execute("ROLLBACK")
         except Exception:
             # Whatever went wrong went with the connection: its transaction is gone too.
@@ -425,4 +510,4 @@ class _PgTx:
             connection.terminate()
             raise
         finally:
-            await self._backend._release(self._proxy, connection)
+            await lease.give_back()

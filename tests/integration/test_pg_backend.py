@@ -8,11 +8,14 @@ test_hostile_values and test_sql_storage, run on both databases.)"""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Float, Numeric, cast, literal, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, PendingRollbackError, ResourceClosedError
+from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 
 import storage.pg
 from storage.db import Database, open_database
@@ -151,3 +154,110 @@ async def test_in_lists_are_expanded(database: Database) -> None:
             )
         ).all()
     assert {row.id for row in rows} == {c.id for c in companies[:2]}
+
+
+async def test_statements_after_a_commit_are_in_a_transaction_of_their_own(
+    database: Database,
+) -> None:
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    kept, undone = make.company(), make.company()
+
+    async def commit_one_then_fail() -> None:
+        async with uows() as uow:
+            await uow.companies.add(kept)
+            await uow.commit()
+            await uow.companies.add(undone)
+            raise RuntimeError("after the commit")
+
+    with pytest.raises(RuntimeError):
+        await commit_one_then_fail()
+    async with uows(read_only=True) as uow:
+        assert await uow.companies.get(kept.id) == kept
+        assert await uow.companies.get(undone.id) is None
+
+
+async def test_a_commit_after_a_failed_statement_is_refused_not_passed_off(
+    database: Database,
+) -> None:
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    company = make.company()
+
+    async def commit_after_failure() -> None:
+        async with uows() as uow:
+            await uow.companies.add(company)
+            with contextlib.suppress(IntegrityError):
+                await uow.users.add(make.user(make.company().id))  # no such company
+            await uow.commit()
+
+    with pytest.raises(PendingRollbackError):
+        await commit_after_failure()
+    async with uows(read_only=True) as uow:
+        assert await uow.companies.get(company.id) is None
+
+
+async def test_a_unit_of_work_cannot_be_used_after_it_ended(database: Database) -> None:
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    async with uows(read_only=True) as uow:
+        companies = uow.companies
+    with pytest.raises(ResourceClosedError):
+        await companies.get(make.company().id)
+
+
+async def test_when_every_connection_is_taken_a_unit_fails_after_the_timeout(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage.pg, "ACQUIRE_TIMEOUT_SECONDS", 0.3)
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    async with contextlib.AsyncExitStack() as held:
+        for _ in range(20):
+            await held.enter_async_context(uows(read_only=True))
+        with pytest.raises(SqlTimeoutError):
+            async with uows(read_only=True):
+                pass
+    async with uows(read_only=True) as uow:  # all given back
+        assert await uow.companies.get(make.company().id) is None
+
+
+async def test_units_cancelled_while_taking_a_connection_leak_none(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelled while waiting for the pool or while the idle connection is pinged: the
+    connection goes back either way."""
+    monkeypatch.setattr(storage.pg, "PING_AFTER_IDLE_SECONDS", 0.0)  # ping every time
+    monkeypatch.setattr(storage.pg, "ACQUIRE_TIMEOUT_SECONDS", 5.0)
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+
+    async def enter() -> None:
+        async with uows(read_only=True):
+            await asyncio.sleep(1)
+
+    for turns in range(30):
+        task = asyncio.create_task(enter())
+        for _ in range(turns % 6):
+            await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def one() -> None:
+        async with uows(read_only=True) as uow:
+            await uow.companies._session.execute(text("SELECT pg_sleep(0.05)"))
+
+    await asyncio.gather(*(one() for _ in range(20)))  # all 20 connections are free
+
+
+async def test_floats_and_numerics_read_back_as_their_python_types(database: Database) -> None:
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    async with uows(read_only=True) as uow:
+        row = (
+            await uow.companies._session.execute(
+                select(
+                    cast(literal(1.25), Numeric(10, 2)).label("n"),
+                    cast(literal(0.5), Float()).label("f"),
+                )
+            )
+        ).one()
+    assert row.n == Decimal("1.25")
+    assert isinstance(row.n, Decimal)
+    assert row.f == 0.5
+    assert isinstance(row.f, float)
