@@ -184,6 +184,11 @@ class EntryRepository(Protocol):
 
 class MessageRefRepository(Protocol):
     async def add(self, ref: MessageRef) -> None: ...
+    async def add_if_new(self, ref: MessageRef) -> bool:
+        """Add unless a reference to the same chat message exists (an edited message shown
+        again); whether it was added. One statement, where find-then-add were two."""
+        ...
+
     async def find(
         self, platform: Platform, chat_id: str, message_id: str
     ) -> MessageRef | None: ...

@@ -87,11 +87,9 @@ async def record_shown(
         if anchored is None:
             anchored = await uow.refs.anchor(ticket_id, platform, chat_id) is not None
         for message_id in shown:
-            if await uow.refs.find(platform, chat_id, message_id) is not None:
-                continue
             ref = MessageRef(
                 platform, chat_id, message_id, ticket_id, entry_id if anchored else None
             )
-            await uow.refs.add(ref)
-            anchored = True
+            if await uow.refs.add_if_new(ref):
+                anchored = True
         await uow.commit()

@@ -411,12 +411,11 @@ class _Delivery:
             return
         async with self.desk.uow_factory() as uow:
             for message_id in message_ids:
-                if await uow.refs.find(SLACK, self.channel, message_id) is None:
-                    await uow.refs.add(
-                        MessageRef(
-                            SLACK, self.channel, message_id, self.ticket_id, entry_id, shown=shown
-                        )
+                await uow.refs.add_if_new(
+                    MessageRef(
+                        SLACK, self.channel, message_id, self.ticket_id, entry_id, shown=shown
                     )
+                )
             await uow.commit()
 
     @property

@@ -264,6 +264,23 @@ class SqlMessageRefRepository(SqlRepository[MessageRef]):
     async def add(self, ref: MessageRef) -> None:
         await self._insert(ref)
 
+    async def add_if_new(self, ref: MessageRef) -> bool:
+        statement = self._once(
+            "add_if_new",
+            lambda: (
+                self._insert_on_conflict(MessageRefRow)
+                .on_conflict_do_nothing(
+                    index_elements=[
+                        MessageRefRow.platform,
+                        MessageRefRow.chat_id,
+                        MessageRefRow.message_id,
+                    ]
+                )
+                .returning(MessageRefRow.seq)
+            ),
+        )
+        return (await self._session.execute(statement, self.mapper.values(ref))).first() is not None
+
     async def find(self, platform: Platform, chat_id: str, message_id: str) -> MessageRef | None:
         return await self._find(platform=platform, chat_id=chat_id, message_id=message_id)
 

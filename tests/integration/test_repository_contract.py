@@ -767,6 +767,25 @@ async def test_message_refs_lookup_and_anchor_first(uow_factory: UnitOfWorkFacto
         assert (shown.id, shown.shown) == (anchor.id, "a" * 64)
 
 
+async def test_a_message_ref_is_added_once_per_chat_message(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        reporter = await make.add_customer(uow)
+        ticket = make.ticket(1, reporter)
+        await uow.tickets.add(ticket)
+        first = MessageRef(Platform.TELEGRAM, "1001", "55", ticket.id)
+        again = MessageRef(Platform.TELEGRAM, "1001", "55", ticket.id, shown="x")
+        elsewhere = MessageRef(Platform.TELEGRAM, "1002", "55", ticket.id)
+        assert await uow.refs.add_if_new(first)
+        assert not await uow.refs.add_if_new(again)
+        assert await uow.refs.add_if_new(elsewhere)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.refs.find(Platform.TELEGRAM, "1001", "55") == first
+        assert await uow.refs.find(Platform.TELEGRAM, "1002", "55") == elsewhere
+
+
 async def test_attachments_by_ticket_and_entry(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         reporter = await make.add_customer(uow)

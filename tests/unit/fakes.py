@@ -396,6 +396,12 @@ class FakeEntries(_Repo):
 class FakeRefs(_Repo):
     table = "refs"
 
+    async def add_if_new(self, ref: MessageRef) -> bool:
+        if await self.find(ref.platform, ref.chat_id, ref.message_id) is not None:
+            return False
+        await self.add(ref)
+        return True
+
     async def find(self, platform: Platform, chat_id: str, message_id: str) -> MessageRef | None:
         return _first(
             self._rows(),
