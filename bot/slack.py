@@ -108,7 +108,7 @@ class SlackRecorder:
             received_at=self._clock.now(),
         )
         try:
-            async with self._uow_factory() as uow:
+            async with self._uow_factory(autocommit=True) as uow:  # one INSERT
                 new = await uow.inbox.add_if_new(event)
                 await uow.commit()
         except Exception as exc:

@@ -335,9 +335,11 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> UnitOfWork:
         """A new unit of work. A read-only one must not write (storage refuses it); on SQLite
-        it reads a snapshot instead of queueing behind a writer's lock."""
+        it reads a snapshot instead of queueing behind a writer's lock. `autocommit`: for a
+        unit of work of one statement, which then commits by itself (on PostgreSQL without
+        the BEGIN and COMMIT round trips); commit() is still called, and does nothing more."""
         ...
 
 

@@ -191,8 +191,8 @@ class PgBackend:
             ) from error
         return _Lease(pool, proxy, self._used)
 
-    async def begin(self, *, read_only: bool) -> Tx:
-        return _PgTx(self, await self._acquire(), read_only)
+    async def begin(self, *, read_only: bool, autocommit: bool = False) -> Tx:
+        return _PgTx(self, await self._acquire(), read_only, autocommit)
 
     async def dispose(self) -> None:
         pool, self._pool = self._pool, None
@@ -377,14 +377,18 @@ class _PgSql:
     statement (and again with the first after a commit or rollback), so statements after a
     commit are as transactional as before it, and a unit that sends nothing costs nothing."""
 
-    __slots__ = ("_backend", "_lease", "_read_only", "begin_first")
+    __slots__ = ("_backend", "_lease", "_read_only", "begin_first", "transactional")
     dialect = "postgresql"
 
-    def __init__(self, backend: PgBackend, lease: _Lease, read_only: bool) -> None:
+    def __init__(
+        self, backend: PgBackend, lease: _Lease, read_only: bool, autocommit: bool
+    ) -> None:
         self._backend = backend
         self._lease: _Lease | None = lease
         self._read_only = read_only
-        self.begin_first = not read_only
+        # Read-only and autocommit units send each statement as its own transaction.
+        self.transactional = not (read_only or autocommit)
+        self.begin_first = self.transactional
 
     def connection(self) -> asyncpg.Connection:
         if self._lease is None:
@@ -465,10 +469,12 @@ class _Lease:
 class _PgTx:
     __slots__ = ("_backend", "_lease", "_sql", "sql")
 
-    def __init__(self, backend: PgBackend, lease: _Lease, read_only: bool) -> None:
+    def __init__(
+        self, backend: PgBackend, lease: _Lease, read_only: bool, autocommit: bool
+    ) -> None:
         self._backend = backend
         self._lease = lease
-        self._sql = _PgSql(backend, lease, read_only)
+        self._sql = _PgSql(backend, lease, read_only, autocommit)
         self.sql: Sql = self._sql
 
     async def _end_transaction(self, command: str) -> str | None:
@@ -476,7 +482,7 @@ class _PgTx:
         statement opens another."""
         sql = self._sql
         connection = sql.connection()
-        if sql.begin_first or sql._read_only:
+        if sql.begin_first or not sql.transactional:
             return None  # nothing was sent since the last end: nothing to end
         sql.begin_first = True
         try:
@@ -498,7 +504,7 @@ class _PgTx:
     async def close(self) -> None:
         lease = self._lease
         connection = lease.connection
-        opened = not self._sql.begin_first and not self._sql._read_only
+        opened = self._sql.transactional and not self._sql.begin_first
         self._sql.end()
         try:
             if not connection.is_closed() and (opened or connection.is_in_transaction()):

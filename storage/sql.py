@@ -83,7 +83,9 @@ class Tx(Protocol):
 
 
 class Backend(Protocol):
-    async def begin(self, *, read_only: bool) -> Tx: ...
+    async def begin(self, *, read_only: bool, autocommit: bool = False) -> Tx:
+        """`autocommit`: the unit of work runs one statement, which may commit by itself."""
+        ...
 
     async def dispose(self) -> None: ...
 
@@ -188,7 +190,8 @@ class SqliteBackend:
         event.listen(engine, "connect", on_connect)
         return engine
 
-    async def begin(self, *, read_only: bool) -> Tx:
+    async def begin(self, *, read_only: bool, autocommit: bool = False) -> Tx:
+        # `autocommit` changes nothing here: BEGIN IMMEDIATE costs no round trip on SQLite.
         connection = (self._readers if read_only else self._writers).connect()
         try:
             await _sqlite_begin(connection, read_only, self._busy_seconds)

@@ -99,11 +99,13 @@ class SqlUnitOfWork:
         backend: Backend,
         *,
         read_only: bool = False,
+        autocommit: bool = False,
         on_outbox_commit: Callable[[], None] | None = None,
         writers: asyncio.Lock | None = None,
     ) -> None:
         self._backend = backend
         self._read_only = read_only
+        self._autocommit = autocommit
         self._on_outbox_commit = on_outbox_commit
         self._tx: Tx | None = None
         self._outbox: SqlOutboxRepository
@@ -117,7 +119,9 @@ class SqlUnitOfWork:
             await self._writers.acquire()
             self._queued = _holding.set(True)
         try:
-            self._tx = tx = await self._backend.begin(read_only=self._read_only)
+            self._tx = tx = await self._backend.begin(
+                read_only=self._read_only, autocommit=self._autocommit
+            )
         except BaseException:
             self._leave_queue()
             raise
@@ -191,10 +195,11 @@ class SqlUnitOfWorkFactory:
         self.on_outbox_commit: Callable[[], None] | None = None
         self._writers = _writer_queue(engine)
 
-    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(
             self._backend,
             read_only=read_only,
+            autocommit=autocommit,
             on_outbox_commit=self.on_outbox_commit,
             writers=self._writers,
         )

@@ -43,7 +43,7 @@ async def record_updates(
         )
         for update in updates
     ]
-    async with uow_factory() as uow:
+    async with uow_factory(autocommit=True) as uow:  # one multi-row INSERT
         new = await uow.inbox.add_new(events)
         await uow.commit()
     return new

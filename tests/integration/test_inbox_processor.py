@@ -151,8 +151,8 @@ class ReadGate:
         self.inner, self.read_done, self.proceed = inner, read_done, proceed
         self.gated = False
 
-    def __call__(self, *, read_only: bool = False) -> Any:
-        uow = self.inner(read_only=read_only)
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> Any:
+        uow = self.inner(read_only=read_only, autocommit=autocommit)
         return _Paused(uow, self) if self.gated else uow
 
 

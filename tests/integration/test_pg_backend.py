@@ -261,3 +261,26 @@ async def test_floats_and_numerics_read_back_as_their_python_types(database: Dat
     assert isinstance(row.n, Decimal)
     assert row.f == 0.5
     assert isinstance(row.f, float)
+
+
+async def test_an_autocommit_unit_commits_each_statement_by_itself(database: Database) -> None:
+    """For units of one statement (the inbox recording an update): no BEGIN and COMMIT round
+    trips, and the statement stands even if the unit then fails."""
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    alone = make.company()
+
+    async def add_then_fail() -> None:
+        async with uows(autocommit=True) as uow:
+            await uow.companies.add(alone)
+            raise RuntimeError("after the statement")
+
+    with pytest.raises(RuntimeError):
+        await add_then_fail()
+    async with uows(read_only=True) as uow:
+        assert await uow.companies.get(alone.id) == alone
+    for autocommit in (True, False):
+        async with uows(autocommit=autocommit) as uow:
+            await uow.companies.add(make.company())
+            connection = uow.companies._session.connection()  # type: ignore[attr-defined]
+            assert connection.is_in_transaction() is not autocommit
+            await uow.commit()

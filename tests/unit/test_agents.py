@@ -22,7 +22,7 @@ class Names:
 
 
 def factory(world: World) -> UnitOfWorkFactory:
-    def make(*, read_only: bool = False) -> UnitOfWork:
+    def make(*, read_only: bool = False, autocommit: bool = False) -> UnitOfWork:
         return FakeUnitOfWork(world.store)
 
     return make

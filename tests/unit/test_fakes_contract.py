@@ -14,7 +14,7 @@ from tests.unit.fakes import FakeUnitOfWork, MemoryStore
 def uow_factory() -> UnitOfWorkFactory:
     store = MemoryStore()
 
-    def make(read_only: bool = False) -> UnitOfWork:
+    def make(read_only: bool = False, autocommit: bool = False) -> UnitOfWork:
         # The suite asks for read-only observers (SQLite snapshots); the fakes never block.
         return FakeUnitOfWork(store)
 

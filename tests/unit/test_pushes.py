@@ -91,7 +91,7 @@ class Factory:
         self.world = world
         self.read_only: list[bool] = []
 
-    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> FakeUnitOfWork:
         self.read_only.append(read_only)
         return self.world.uow()
 

@@ -19,7 +19,7 @@ LEAD = timedelta(minutes=60)
 def factory(world: World) -> Callable[..., FakeUnitOfWork]:
     """A unit-of-work factory over the world's store (read-only is not enforced here)."""
 
-    def make(*, read_only: bool = False) -> FakeUnitOfWork:
+    def make(*, read_only: bool = False, autocommit: bool = False) -> FakeUnitOfWork:
         return world.uow()
 
     return make
