@@ -77,10 +77,9 @@ class PgResult(IteratorResult[Any]):
 class _Plan:
     """What executing one compiled statement needs beyond its parameters' values."""
 
-    __slots__ = ("compiled", "metadata", "one_off", "positions", "returns_rows", "sql")
+    __slots__ = ("metadata", "one_off", "positions", "returns_rows", "sql")
 
     def __init__(self, compiled: compiler.SQLCompiler, dialect: Dialect) -> None:
-        self.compiled = compiled
         self.sql: str = compiled.string
         processors = compiled._bind_processors
         self.positions: list[tuple[str, Any]] = [
@@ -206,14 +205,16 @@ class PgBackend:
             with contextlib.suppress(Exception):  # at exit the loop may be gone already
                 pool.terminate()
 
-    async def _lost(self, connection: asyncpg.Connection) -> bool:
-        """After an error: a connection that is gone expires its idle peers too (they most
-        likely lost the server with it). Whether it was gone."""
-        if not connection.is_closed():
-            return False
-        if self._pool is not None:
+    async def _failure(
+        self, connection: asyncpg.Connection, error: BaseException, sql: str, params: Any
+    ) -> BaseException:
+        """What to raise for `error` from `connection`: SQLAlchemy's exception for it. A
+        connection that is gone expires its idle peers too (they most likely lost the server
+        with it)."""
+        gone = connection.is_closed()
+        if gone and self._pool is not None:
             await self._pool.expire_connections()
-        return True
+        return self._translate(error, sql, params, gone)
 
     # -- statements -------------------------------------------------------------------------------
 
@@ -390,6 +391,11 @@ class _PgSql:
         self.transactional = not (read_only or autocommit)
         self.begin_first = self.transactional
 
+    @property
+    def opened(self) -> bool:
+        """Whether a transaction of this unit is open (its BEGIN sent, not yet ended)."""
+        return self.transactional and not self.begin_first
+
     def connection(self) -> asyncpg.Connection:
         if self._lease is None:
             raise ResourceClosedError("this unit of work has ended")
@@ -428,8 +434,7 @@ class _PgSql:
                 return _result(plan, records, len(records))
             status = await connection.execute(sql, *arguments[0])
         except BaseException as error:
-            gone = await backend._lost(connection)
-            raise backend._translate(error, sql, params, gone) from error
+            raise await backend._failure(connection, error, sql, params) from error
         return _result(plan, [], _rowcount(status, ()))
 
 
@@ -482,14 +487,13 @@ class _PgTx:
         statement opens another."""
         sql = self._sql
         connection = sql.connection()
-        if sql.begin_first or not sql.transactional:
+        if not sql.opened:
             return None  # nothing was sent since the last end: nothing to end
         sql.begin_first = True
         try:
             return str(await connection.execute(command))
         except BaseException as error:
-            gone = await self._backend._lost(connection)
-            raise self._backend._translate(error, command, None, gone) from error
+            raise await self._backend._failure(connection, error, command, None) from error
 
     async def commit(self) -> None:
         status = await self._end_transaction("COMMIT")
@@ -504,7 +508,7 @@ class _PgTx:
     async def close(self) -> None:
         lease = self._lease
         connection = lease.connection
-        opened = self._sql.transactional and not self._sql.begin_first
+        opened = self._sql.opened
         self._sql.end()
         try:
             if not connection.is_closed() and (opened or connection.is_in_transaction()):
