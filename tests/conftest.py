@@ -95,3 +95,9 @@ async def sqlite_uow_factory(
         yield SqlUnitOfWorkFactory(database.sessionmaker)
     finally:
         await database.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first: in parallel runs (pytest-xdist) they then overlap the many quick
+    ones instead of running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
