@@ -164,7 +164,9 @@ async def deliver_due(
     """One pass: claim what is due and try each once. Returns what happened."""
     pick = route(senders)
     now = clock.now()
-    async with uow_factory() as uow:
+    # The claim is one statement, and the reads after it look at messages only their head's
+    # claimer may send: no transaction is needed around them.
+    async with uow_factory(autocommit=True) as uow:
         claimed = list(await uow.outbox.claim_due(now, policy.batch, policy.lease_seconds))
         followers = {m.id: await _followers(uow, m, pick(m), now, policy) for m in claimed}
         await uow.commit()
@@ -180,14 +182,16 @@ async def deliver_due(
     )
     results = await asyncio.gather(*(attempt(m, pick(m), followers[m.id]) for m in claimed))
 
-    async with uow_factory() as uow:
-        # One transaction: a coalesced post's rows are all marked delivered, or none is.
+    given_up = [m for m, _, _ in results if m.failed_at is not None and on_give_up is not None]
+    # All marks are one statement (atomic by itself: a coalesced post's rows are all marked
+    # delivered, or none is); a transaction only when a give-up handler writes with them.
+    async with uow_factory(autocommit=not given_up) as uow:
         await uow.outbox.update_many(
             [m for message, _, joined in results for m in (message, *joined)]
         )
-        for message, _, _ in results:
-            if message.failed_at is not None and on_give_up is not None:
-                await on_give_up(uow, message, clock.now())
+        for message in given_up:
+            assert on_give_up is not None
+            await on_give_up(uow, message, clock.now())
         await uow.commit()
     return Outcome(
         delivered=sum(1 + len(j) for m, _, j in results if m.delivered_at is not None),

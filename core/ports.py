@@ -338,8 +338,10 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> UnitOfWork:
         """A new unit of work. A read-only one must not write (storage refuses it); on SQLite
         it reads a snapshot instead of queueing behind a writer's lock. `autocommit`: for a
-        unit of work of one statement, which then commits by itself (on PostgreSQL without
-        the BEGIN and COMMIT round trips); commit() is still called, and does nothing more."""
+        unit of work whose statements each stand alone (one write, idempotent writes that need
+        no all-or-nothing, reads after a write), each of which then commits by itself (on
+        PostgreSQL without the BEGIN and COMMIT round trips); commit() is still called, and
+        does nothing more."""
         ...
 
 

@@ -300,7 +300,7 @@ class _Delivery:
         ts = anchor.message_id
         try:
             await self.client.chat_update(channel=self.channel, ts=ts, text=text, blocks=blocks)
-            async with self.desk.uow_factory() as uow:
+            async with self.desk.uow_factory(autocommit=True) as uow:  # one UPDATE
                 await uow.refs.set_shown(anchor.id, shown)
                 await uow.commit()
         except SlackApiError as exc:
@@ -409,7 +409,8 @@ class _Delivery:
     ) -> None:
         if not message_ids:
             return
-        async with self.desk.uow_factory() as uow:
+        # Each INSERT stands alone (a retry adds what is missing): autocommit.
+        async with self.desk.uow_factory(autocommit=True) as uow:
             for message_id in message_ids:
                 await uow.refs.add_if_new(
                     MessageRef(

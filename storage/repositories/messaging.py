@@ -28,19 +28,22 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
         ).scalar_one()
 
     async def claim_due(self, now: datetime, limit: int, lease: float) -> Sequence[OutboxMessage]:
-        params = {"_now": now, "_limit": limit}
-        rows = (await self._session.execute(self._once("due", self._due), params)).all()
-        messages = [self.mapper.entity_from(row) for row in rows]
-        if not messages:
-            return messages
-        leased_until = now + timedelta(seconds=lease)
-        await self._session.execute(
-            _LEASE,
-            {"_seqs": [message.seq for message in messages], "_until": leased_until},
+        """One statement: the due heads are leased and returned together, so a claim is one
+        round trip on PostgreSQL and needs no transaction around it (the unit of work may run
+        in autocommit; core.delivery.deliver_due)."""
+        params = {"_now": now, "_limit": limit, "_until": now + timedelta(seconds=lease)}
+        rows = (await self._session.execute(self._once("claim", self._claim), params)).all()
+        # RETURNING keeps no order: the oldest first, as they were queued.
+        return sorted((self.mapper.entity_from(row) for row in rows), key=_by_seq)
+
+    def _claim(self) -> Any:
+        due = self._due().cte("due")
+        return (
+            update(_OUTBOX)
+            .where(_OUTBOX.c.seq == due.c.seq)
+            .values(next_attempt_at=bindparam("_until"))
+            .returning(*self.mapper.columns)
         )
-        for message in messages:
-            message.next_attempt_at = leased_until
-        return messages
 
     def _due(self) -> Select[Any]:
         older = aliased(OutboxRow, name="older")
@@ -55,7 +58,7 @@ class SqlOutboxRepository(SqlRepository[OutboxMessage]):
             .correlate(OutboxRow)
         )
         statement = (
-            select(*self.mapper.columns)
+            select(OutboxRow.seq)
             .where(
                 OutboxRow.delivered_at.is_(None),
                 OutboxRow.failed_at.is_(None),
@@ -178,11 +181,8 @@ _INBOX = table_of(InboxRow)
 _OUTBOX_INSERT = insert(_OUTBOX).returning(_OUTBOX.c.seq)
 
 
-_LEASE = (
-    update(_OUTBOX)
-    .where(_OUTBOX.c.seq.in_(bindparam("_seqs", expanding=True)))
-    .values(next_attempt_at=bindparam("_until"))
-)
+def _by_seq(message: OutboxMessage) -> int:
+    return message.seq or 0
 
 
 _INBOX_FINISH = update(_INBOX).where(
