@@ -16,8 +16,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.flows import actions
+from bot.flows.held import LineUnits
 from bot.flows.io import Button, Compose, Input, Keyboard, Press, Say
-from bot.flows.state import BotUnitOfWorkFactory, ConversationState
+from bot.flows.state import BotUnitOfWork, BotUnitOfWorkFactory, ConversationState
 from bot.i18n import Translator, Value
 from bot.metrics import flow_event
 from core.actors import CustomerActor
@@ -173,6 +174,12 @@ class Session:
         row = [self.button("button-back", actions.BACK)] if back else []
         row.append(self.button("button-cancel", actions.CANCEL))
         return tuple(row)
+
+    def last_unit(self) -> BotUnitOfWork:
+        """A unit of work for the line's last command: its commit is the line's finish's
+        (bot.flows.held), which saves a transaction. Any later unit commits it first."""
+        factory = self.deps.uow_factory
+        return factory.hold() if isinstance(factory, LineUnits) else factory()
 
     def draft_id(self) -> uuid.UUID:
         """An id fixed for the flow's lifetime: what its final command uses to be idempotent."""

@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.flows import actions
 from bot.flows.actions import Action
 from bot.flows.engine import Deps, FileFetcher, Flow, FlowEngine, Session
+from bot.flows.held import LineUnits
 from bot.flows.io import SAY_EVENT, Command, Input, Press, Say, say_to_payload
 from bot.flows.menu import show_menu
 from bot.flows.state import BotUnitOfWork, ConversationState, conversation_key
@@ -83,12 +84,17 @@ class Conversations:
         """Handle one input. `on_commit` runs inside the transaction that stores the replies
         (the inbox marks its event processed there, so both happen or neither)."""
         session = await self._session(inbound, files)
+        line = session.deps.uow_factory
         try:
-            await self._dispatch(session, inbound.input)
-        except DomainError as error:
-            # The core refused something nobody checked beforehand: say why, keep the state.
-            session.say_error(error)
-        await self._finish(session, on_commit)
+            try:
+                await self._dispatch(session, inbound.input)
+            except DomainError as error:
+                # The core refused something nobody checked beforehand: say why, keep the state.
+                session.say_error(error)
+            await self._finish(session, on_commit)
+        finally:
+            if isinstance(line, LineUnits):
+                await line.drop()  # a failure before the finish: the last command goes too
         return session.out
 
     async def notice(self, inbound: Inbound, message_id: str) -> None:
@@ -129,7 +135,8 @@ class Conversations:
         language = user.language if user else pick_language(chosen or identity.language_code)
         timezone = company.calendar.timezone if company else "UTC"
         session = Session(
-            deps=deps,
+            # The line's last command may share the finish's transaction (bot.flows.held).
+            deps=replace(deps, uow_factory=LineUnits(deps.uow_factory)),
             identity=identity,
             user=user,
             company=company,
@@ -219,7 +226,9 @@ class Conversations:
     async def _finish(self, s: Session, on_commit: OnCommit | None) -> None:
         now = self.deps.ctx.clock.now()
         state = s.state.to_json()
-        async with self.deps.uow_factory() as uow:
+        line = s.deps.uow_factory
+        units = line.last() if isinstance(line, LineUnits) else line()
+        async with units as uow:
             if not _unchanged(s, state, now):
                 key = conversation_key(s.identity.platform, s.identity.chat_id)
                 await uow.conversations.put(key, state, now)

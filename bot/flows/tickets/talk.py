@@ -128,8 +128,10 @@ async def deliver(
             # Where it came from, so the person's later edit finds this entry.
             source=PlatformMessage(s.platform, s.identity.chat_id, message.message_id),
         )
+        # The last one shares the line's finishing transaction (Session.last_unit).
+        unit = s.last_unit() if index == len(messages) - 1 else s.deps.uow_factory()
         try:
-            await run(s, add_customer_message, command)
+            await add_customer_message(command, unit, s.deps.ctx)
         except TicketClosed as closed:
             if or_else_forget and index == 0 and not closed.reopen_allowed:
                 s.state.choose(None)
