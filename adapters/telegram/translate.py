@@ -101,13 +101,19 @@ class _Who:
             platform_user_id=str(self.user.id),
             chat_id=str(self.chat_id),
             chat_type=self.chat_type,
-            first_name=self.user.first_name,
-            last_name=self.user.last_name,
-            username=self.user.username,
-            language_code=self.user.language_code,
+            # python-telegram-bot takes whatever JSON the fields hold: a forged update's
+            # "name" may be a list or a number, and must not fail the handling.
+            first_name=_text(self.user.first_name) or "",
+            last_name=_text(self.user.last_name),
+            username=_text(self.user.username),
+            language_code=_text(self.user.language_code),
             input=said,
             callback_id=callback_id,
         )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _person(update: Update, user: User, chat: Chat) -> _Who:

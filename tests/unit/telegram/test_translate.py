@@ -55,6 +55,18 @@ def test_text_with_who_and_where() -> None:
     )
 
 
+def test_names_that_are_not_text_are_left_out() -> None:
+    """Found by the webhook fuzzer: python-telegram-bot keeps whatever JSON a field holds."""
+    odd = {**ALICE, "first_name": ["x"], "last_name": 7, "username": {}, "language_code": 1.5}
+    got = inbound(message={**message(text="hi"), "from": odd})
+    assert (got.first_name, got.last_name, got.username, got.language_code) == (
+        "",
+        None,
+        None,
+        None,
+    )
+
+
 def test_a_reply_names_the_message_replied_to() -> None:
     replied = message(3, text="Ticket #1042 is in progress", **{"from": BOT})
     got = inbound(message=message(text="any news?", reply_to_message=replied))
