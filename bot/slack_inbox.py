@@ -19,6 +19,7 @@ Transient trouble (Slack or the network failing) propagates: the inbox tries the
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -53,6 +54,7 @@ from adapters.slack.translate import (
     plain_text,
     translate,
 )
+from bot.flows.held import LineUnits
 from bot.flows.state import BotUnitOfWorkFactory
 from bot.i18n import MissingText, Translator
 from bot.inbound import MarkDone, Routing
@@ -68,6 +70,8 @@ from core.services.agents import agent_for_slack_user
 __all__ = ["SlackInbox"]
 
 log = logging.getLogger(__name__)
+# The line being handled in this task (SlackInboxHandler.handle): its commands' units.
+_LINE: contextvars.ContextVar[LineUnits | None] = contextvars.ContextVar("slack_line", default=None)
 
 SLACK = Platform.SLACK
 # How long a reply waits, at most, for its thread's card to be recorded (seconds).
@@ -121,15 +125,24 @@ class SlackInbox:
             await self._notices.tell(origin, notices.SLOW_DOWN)
 
     async def handle(self, events: Sequence[InboxEvent], done: MarkDone) -> None:
-        for event in events:
-            said = self._translate(event)
-            if said is not None:
-                await self._handle(said)
-        # The core committed on its own; a crash before this line handles the event again,
-        # which replies and notes recognise (their source ref) and settings repeat harmlessly.
-        async with self._uow_factory() as uow:
-            await done(uow)
-            await uow.commit()
+        # The last command and the inbox mark share one transaction (bot.flows.held): both
+        # are stored, or neither and the event is handled again. Earlier events' commands
+        # commit on their own; one handled again is recognised (replies and notes by their
+        # source ref) or repeats harmlessly (settings).
+        line = LineUnits(self._uow_factory)
+        token = _LINE.set(line)
+        try:
+            for event in events:
+                await line.flush()  # nothing held while another event calls Slack
+                said = self._translate(event)
+                if said is not None:
+                    await self._handle(said)
+            async with line.last() as uow:
+                await done(uow)
+                await uow.commit()
+        finally:
+            _LINE.reset(token)
+            await line.drop()  # a failure on the way: the held command goes too
 
     async def _handle(self, said: Intent) -> None:
         if isinstance(said, Hint):
@@ -275,7 +288,9 @@ class SlackInbox:
     async def _run(
         self, service: Callable[[Command, UnitOfWork, Context], Awaitable[T]], command: Command
     ) -> T:
-        return await service(command, self._uow_factory(), self._ctx)
+        line = _LINE.get()
+        unit = self._uow_factory() if line is None else line.hold()
+        return await service(command, unit, self._ctx)
 
     def _refusal(self, error: DomainError, number: int | None) -> str:
         reason = self._reason(error)
