@@ -87,9 +87,10 @@ class _Plan:
         ]
         # Values written into the SQL (text search patterns): each run is its own statement,
         # prepared without entering the connection's cache of statements that come back.
-        self.one_off = bool(compiled.literal_execute_params)
+        # Textual SQL too (rare: operators' and tests' statements), which may return rows or
+        # not: prepared, its rows are fetched and its row count read from the command's status.
+        self.one_off = bool(compiled.literal_execute_params or compiled.isplaintext)
         columns = compiled._result_columns
-        # Textual SQL may return rows or not: it is fetched, and its row count is unknown.
         self.returns_rows = bool(columns or compiled.effective_returning or compiled.isplaintext)
         self.metadata: SimpleResultMetaData | None = None
         if columns:

@@ -284,3 +284,23 @@ async def test_an_autocommit_unit_commits_each_statement_by_itself(database: Dat
             connection = uow.companies._session.connection()  # type: ignore[attr-defined]
             assert connection.is_in_transaction() is not autocommit
             await uow.commit()
+
+
+async def test_textual_sql_reports_the_rows_it_changed(database: Database) -> None:
+    uows = SqlUnitOfWorkFactory(database.sessionmaker)
+    companies = [make.company() for _ in range(3)]
+    async with uows() as uow:
+        for company in companies:
+            await uow.companies.add(company)
+        ids = {"a": companies[0].id, "b": companies[1].id, "c": companies[2].id}
+        renamed = await uow.companies._session.execute(
+            text("UPDATE companies SET name = name || '!' WHERE id IN (:b, :c)"), ids
+        )
+        names = await uow.companies._session.execute(
+            text("SELECT name FROM companies WHERE id IN (:a, :b, :c)"), ids
+        )
+        await uow.commit()
+    assert renamed.rowcount == 2
+    assert sorted(row.name for row in names) == sorted(
+        [companies[0].name, *(c.name + "!" for c in companies[1:])]
+    )
