@@ -72,9 +72,9 @@ class PushRenderer:
         return _render(push, event, message)
 
     async def _load(self, message: OutboxMessage, event: ev.Event | None) -> _Loaded:
+        # Two or three reads: the ticket with its company, the reader, the agent who acted.
         async with self._uow_factory(read_only=True) as uow:
-            ticket = await _ticket(uow, message, event)
-            company = await uow.companies.get(ticket.company_id) if ticket else None
+            ticket, company = await _ticket(uow, message, event)
             user, identity = await _reader(uow, message, ticket)
             agent = await _agent(uow, event)
         return _Loaded(ticket, company, user, identity, agent)
@@ -115,14 +115,18 @@ def _parse(message: OutboxMessage) -> ev.Event | None:
         return None
 
 
-async def _ticket(uow: UnitOfWork, message: OutboxMessage, event: ev.Event | None) -> Ticket | None:
+async def _ticket(
+    uow: UnitOfWork, message: OutboxMessage, event: ev.Event | None
+) -> tuple[Ticket | None, Company | None]:
     ticket_id = message.ticket_id
     if ticket_id is None and isinstance(event, ev.TicketEvent):
         ticket_id = event.ticket_id
     if ticket_id is not None:
-        return await uow.tickets.get(ticket_id)
+        found = await uow.tickets.get_with_company(ticket_id)
+        return found if found is not None else (None, None)
     number = message.payload.get("number")
-    return await uow.tickets.get_by_number(number) if isinstance(number, int) else None
+    ticket = await uow.tickets.get_by_number(number) if isinstance(number, int) else None
+    return ticket, await uow.companies.get(ticket.company_id) if ticket else None
 
 
 async def _reader(
@@ -135,10 +139,8 @@ async def _reader(
         return await _email_reader(uow, message.chat_id, ticket)
     if message.platform is None:
         return None, None
-    identity = await uow.identities.get_by_chat(message.platform, message.chat_id)
-    if identity is None or identity.user_id is None:
-        return None, identity
-    return await uow.users.get(identity.user_id), identity
+    identity, user = await uow.identities.get_by_chat_with_user(message.platform, message.chat_id)
+    return user, identity
 
 
 async def _email_reader(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import bindparam, func, select, true
 
 from core.model import (
     Agent,
@@ -21,7 +22,7 @@ from core.model import (
     SupportToken,
 )
 from storage import convert
-from storage.repositories.base import SqlRepository
+from storage.repositories.base import SqlRepository, table_of
 from storage.tables import (
     AgentRow,
     CompanyRow,
@@ -127,6 +128,17 @@ class SqlIdentityRepository(SqlRepository[ChatIdentity]):
         # Chat ids are not unique (a Slack workspace could share one); the newest wins.
         return await self._find(newest="created_at", platform=platform, chat_id=chat_id)
 
+    async def get_by_chat_with_user(
+        self, platform: Platform, chat_id: str
+    ) -> tuple[ChatIdentity | None, CustomerUser | None]:
+        statement = self._once("by_chat_with_user", _by_chat_with_user)
+        params = {"_platform": platform, "_chat": chat_id}
+        row = (await self._session.execute(statement, params)).first()
+        if row is None:
+            return None, None
+        user = None if row.u_id is None else convert.USER.entity_from(row, "u_")
+        return convert.IDENTITY.entity_from(row, "i_"), user
+
     async def list_for_user(self, user_id: uuid.UUID) -> Sequence[ChatIdentity]:
         return await self._all(
             IdentityRow.user_id == user_id, order_by=[IdentityRow.created_at, IdentityRow.id]
@@ -215,3 +227,21 @@ class SqlSupportTokenRepository(SqlRepository[SupportToken]):
 
     async def update(self, token: SupportToken) -> None:
         await self._update(token.id, token)
+
+
+def _by_chat_with_user() -> Any:
+    identities, users = table_of(IdentityRow), table_of(UserRow)
+    return (
+        select(
+            *(c.label(f"i_{c.key}") for c in identities.c),
+            *(c.label(f"u_{c.key}") for c in users.c),
+        )
+        .select_from(identities.outerjoin(users, users.c.id == identities.c.user_id))
+        .where(
+            identities.c.platform == bindparam("_platform"),
+            identities.c.chat_id == bindparam("_chat"),
+        )
+        # Chat ids are not unique (see get_by_chat): the newest wins.
+        .order_by(identities.c.created_at.desc())
+        .limit(1)
+    )

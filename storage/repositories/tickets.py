@@ -14,6 +14,7 @@ from core.model import (
     ACTIVE_STATUSES,
     Attachment,
     AuthorKind,
+    Company,
     EntryKind,
     MessageRef,
     Platform,
@@ -24,8 +25,15 @@ from core.model import (
 )
 from core.ports import Scope, TicketPage, TicketQuery
 from storage import convert
-from storage.repositories.base import SqlRepository
-from storage.tables import AttachmentRow, CounterRow, EntryRow, MessageRefRow, TicketRow
+from storage.repositories.base import SqlRepository, table_of
+from storage.tables import (
+    AttachmentRow,
+    CompanyRow,
+    CounterRow,
+    EntryRow,
+    MessageRefRow,
+    TicketRow,
+)
 
 TICKET_COUNTER = "ticket"
 
@@ -49,6 +57,13 @@ class SqlTicketRepository(SqlRepository[Ticket]):
 
     async def get(self, ticket_id: uuid.UUID) -> Ticket | None:
         return await self._get(ticket_id)
+
+    async def get_with_company(self, ticket_id: uuid.UUID) -> tuple[Ticket, Company] | None:
+        statement = self._once("with_company", _with_company)
+        row = (await self._session.execute(statement, {"_id": ticket_id})).first()
+        if row is None:
+            return None
+        return self.mapper.entity_from(row, "t_"), convert.COMPANY.entity_from(row, "c_")
 
     async def get_by_number(self, number: int) -> Ticket | None:
         return await self._find(number=number)
@@ -354,3 +369,15 @@ class SqlAttachmentRepository(SqlRepository[Attachment]):
             ),
         )
         return (await self._session.execute(statement, {"_ticket": ticket_id})).scalar_one()
+
+
+def _with_company() -> Any:
+    tickets, companies = table_of(TicketRow), table_of(CompanyRow)
+    return (
+        select(
+            *(c.label(f"t_{c.key}") for c in tickets.c),
+            *(c.label(f"c_{c.key}") for c in companies.c),
+        )
+        .select_from(tickets.join(companies, companies.c.id == tickets.c.company_id))
+        .where(tickets.c.id == bindparam("_id"))
+    )

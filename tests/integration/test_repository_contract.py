@@ -261,8 +261,29 @@ async def test_identities_by_platform_user_chat_and_user(uow_factory: UnitOfWork
         assert await uow.identities.get_by_platform_user(Platform.SLACK, "777") is None
         assert await uow.identities.get_by_chat(Platform.SLACK, "D777") == slack
         assert await uow.identities.get_by_chat(Platform.TELEGRAM, "D777") is None
+        # With the user it is linked to, in one read.
+        assert await uow.identities.get_by_chat_with_user(Platform.SLACK, "D777") == (
+            slack,
+            user,
+        )
+        assert await uow.identities.get_by_chat_with_user(Platform.TELEGRAM, "D777") == (
+            None,
+            None,
+        )
         assert by_id(await uow.identities.list_for_user(user.id)) == by_id([telegram, slack])
         assert await uow.identities.list_for_user(uuid.uuid4()) == []
+
+
+async def test_an_unlinked_chat_reads_with_no_user(uow_factory: UnitOfWorkFactory) -> None:
+    stranger = ChatIdentity(
+        platform=Platform.TELEGRAM, platform_user_id="888", chat_id="888", created_at=T0
+    )
+    async with uow_factory() as uow:
+        await uow.identities.add(stranger)
+        await uow.commit()
+    async with uow_factory() as uow:
+        got = await uow.identities.get_by_chat_with_user(Platform.TELEGRAM, "888")
+    assert got == (stranger, None)
 
 
 async def test_agents_by_slack_id_and_active(uow_factory: UnitOfWorkFactory) -> None:
@@ -374,6 +395,11 @@ async def test_ticket_round_trip_keeps_every_field(uow_factory: UnitOfWorkFactor
         assert await uow.tickets.get_by_number(ticket.number) == ticket
         assert await uow.tickets.get_by_number(ticket.number + 1) is None
         assert await uow.tickets.get(uuid.uuid4()) is None
+        assert await uow.tickets.get_with_company(ticket.id) == (
+            ticket,
+            await uow.companies.get(reporter.company_id),
+        )
+        assert await uow.tickets.get_with_company(uuid.uuid4()) is None
 
 
 async def test_datetimes_in_other_zones_keep_their_instant(uow_factory: UnitOfWorkFactory) -> None:

@@ -269,6 +269,14 @@ class FakeIdentities(_Repo):
     async def get_by_chat(self, platform: Platform, chat_id: str) -> ChatIdentity | None:
         return _first(self._rows(), lambda i: i.platform is platform and i.chat_id == chat_id)
 
+    async def get_by_chat_with_user(
+        self, platform: Platform, chat_id: str
+    ) -> tuple[ChatIdentity | None, CustomerUser | None]:
+        identity = await self.get_by_chat(platform, chat_id)
+        if identity is None or identity.user_id is None:
+            return identity, None
+        return identity, self._tx.get("users", identity.user_id)
+
     async def list_for_user(self, user_id: uuid.UUID) -> Sequence[ChatIdentity]:
         return _copies(i for i in self._rows() if i.user_id == user_id)
 
@@ -300,6 +308,11 @@ class FakeTickets(_Repo):
         last = tx.last_ticket_number or tx.store.last_ticket_number
         tx.last_ticket_number = last + 1
         return last + 1
+
+    async def get_with_company(self, ticket_id: uuid.UUID) -> tuple[Ticket, Company] | None:
+        ticket = self._tx.get(self.table, ticket_id)
+        company = None if ticket is None else self._tx.get("companies", ticket.company_id)
+        return None if ticket is None or company is None else (ticket, company)
 
     async def add(self, ticket: Ticket) -> None:
         if any(t.number == ticket.number for t in self._rows()):
