@@ -28,6 +28,7 @@ from core.model import AuthorKind, Plan, Priority, TicketStatus, TicketType
 
 __all__ = [
     "ACTION_ASSIGN_ME",
+    "ACTION_CLEAR_EXPECTED_CLOSE",
     "ACTION_CLOSE",
     "ACTION_EXPECTED_CLOSE",
     "ACTION_PRIORITY",
@@ -81,6 +82,7 @@ ACTION_RESOLVE = "ticket_resolve"
 ACTION_CLOSE = "ticket_close"
 ACTION_REOPEN = "ticket_reopen"
 ACTION_EXPECTED_CLOSE = "ticket_expected_close"
+ACTION_CLEAR_EXPECTED_CLOSE = "ticket_expected_close_clear"
 
 STATUS_NAMES: Mapping[TicketStatus, str] = {
     TicketStatus.TO_AUTHORIZE: "To authorize",
@@ -234,6 +236,12 @@ def _actions(card: TicketCard) -> list[Block]:
             _button("Request info", ACTION_REQUEST_INFO, value),
             _button("Resolve", ACTION_RESOLVE, value, style="primary"),
             _expected_close_picker(card),
+            # A datepicker cannot be emptied: a date once set is withdrawn with this.
+            *(
+                [_button("Clear date", ACTION_CLEAR_EXPECTED_CLOSE, value)]
+                if card.expected_close
+                else []
+            ),
         ]
     if card.status is TicketStatus.RESOLVED:
         return [_button("Reopen", ACTION_REOPEN, value), _button("Close", ACTION_CLOSE, value)]

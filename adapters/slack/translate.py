@@ -177,7 +177,7 @@ class Close(OnCard):
 
 @dataclass(frozen=True)
 class SetExpectedClose(OnCard):
-    day: date = field(kw_only=True)
+    day: date | None = field(kw_only=True)  # None: the date is withdrawn
 
 
 @dataclass(frozen=True)
@@ -385,6 +385,8 @@ def _action(body: Payload, desk: Desk) -> Intent:
         number = card.number_from_block_id(str(action.get("block_id") or ""))
         day = date.fromisoformat(str(action["selected_date"]))
         return SetExpectedClose(origin, number, day=day)
+    if action_id == card.ACTION_CLEAR_EXPECTED_CLOSE:
+        return SetExpectedClose(origin, _number(action.get("value")), day=None)
     if action_id == card.ACTION_REOPEN:
         return Reopen(origin, _number(action.get("value")))
     trigger_id = str(body["trigger_id"])

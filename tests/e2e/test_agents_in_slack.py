@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import aiohttp
@@ -259,6 +260,19 @@ async def test_assign_status_and_priority_from_the_card(world: World) -> None:
     await world.card(lambda c: "Urgent" in rendered(c).plain)
     ticket = await world.ticket()
     assert (ticket.status, ticket.priority) == (TicketStatus.WAITING_CUSTOMER, Priority.URGENT)
+
+
+async def test_an_expected_close_date_is_set_and_withdrawn_from_the_card(world: World) -> None:
+    alice, rendered = world.alice, world.slack.ws.rendered
+    card = await world.report()
+    await alice.select(card, blocks.ACTION_EXPECTED_CLOSE, "2030-03-14")
+    card = await world.card(lambda c: "2030-03-14" in rendered(c).plain)
+    await world.hears("we expect to close it by")
+    assert (await world.ticket()).expected_close == date(2030, 3, 14)
+    await alice.click(card, blocks.ACTION_CLEAR_EXPECTED_CLOSE)
+    await world.card(lambda c: "2030-03-14" not in rendered(c).plain)
+    await world.hears("there is no expected closing date any more")
+    assert (await world.ticket()).expected_close is None
 
 
 async def test_resolving_through_the_modal(world: World) -> None:

@@ -185,6 +185,18 @@ def test_buttons_follow_the_status(status: TicketStatus, actions: list[str]) -> 
     assert list(elements(blocks)) == actions
 
 
+def test_a_set_expected_close_date_can_be_cleared() -> None:
+    """A datepicker cannot be emptied: a card with a date offers a button that withdraws it."""
+    without = elements(ticket_parent(replace(CARD, status=TicketStatus.IN_PROGRESS))[1])
+    assert "ticket_expected_close_clear" not in without
+    dated = replace(CARD, status=TicketStatus.IN_PROGRESS, expected_close=date(2026, 3, 5))
+    got = elements(ticket_parent(dated)[1])
+    assert got["ticket_expected_close"]["initial_date"] == "2026-03-05"
+    assert got["ticket_expected_close_clear"]["value"] == "1042"
+    resolved = elements(ticket_parent(replace(dated, status=TicketStatus.RESOLVED))[1])
+    assert "ticket_expected_close_clear" not in resolved
+
+
 def test_every_element_names_the_ticket() -> None:
     _, blocks = ticket_parent(CARD)
     got = elements(blocks)

@@ -9,6 +9,7 @@ the ones agents really click.
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 import pytest
@@ -56,7 +57,9 @@ class Slack:
         )
         return self.ws.store(message)
 
-    def card(self, number: int = 7, status: TicketStatus = TicketStatus.NEW) -> Message:
+    def card(
+        self, number: int = 7, status: TicketStatus = TicketStatus.NEW, expected: date | None = None
+    ) -> Message:
         ticket = blocks.TicketCard(
             number=number,
             subject="Export hangs",
@@ -65,6 +68,7 @@ class Slack:
             type=TicketType.ERROR,
             company="Nowak",
             reporter="Anna",
+            expected_close=expected,
         )
         text, made = blocks.ticket_parent(ticket)
         app = self.ws.app
@@ -332,6 +336,18 @@ def test_the_status_and_priority_selects(slack: Slack) -> None:
     assert (said_status.number, said_status.status) == (5, TicketStatus.WAITING_CUSTOMER)
     assert isinstance(said_priority, tr.SetPriority)
     assert (said_priority.number, said_priority.priority) == (5, Priority.URGENT)
+
+
+def test_the_expected_close_date_is_picked_and_cleared(slack: Slack) -> None:
+    parent = slack.card(number=6, status=TicketStatus.IN_PROGRESS, expected=date(2026, 3, 5))
+    picked = tr.translate(
+        slack.click(parent, blocks.ACTION_EXPECTED_CLOSE, "2026-03-09"), slack.desk
+    )
+    cleared = tr.translate(slack.click(parent, blocks.ACTION_CLEAR_EXPECTED_CLOSE), slack.desk)
+    assert isinstance(picked, tr.SetExpectedClose)
+    assert isinstance(cleared, tr.SetExpectedClose)
+    assert (picked.number, picked.day) == (6, date(2026, 3, 9))
+    assert (cleared.number, cleared.day) == (6, None)
 
 
 def test_a_forged_value_is_ignored(slack: Slack) -> None:
