@@ -5,7 +5,8 @@ PostgreSQL a job runs in one of them at a time (a session advisory lock, tried, 
 for), so a ticket is not closed twice and nobody is told twice. SQLite means one process.
 
 The jobs: closing tickets resolved longer ago than the engine's `auto_close_after` that the
-customer never answered. (SLA reminders join this list when the desk gets them.)
+customer never answered; and sweeping the file store of files nothing refers to any more (a
+file refused after it was stored, a report abandoned halfway, an upload cut off by a crash).
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from prometheus_client import Counter
 
 from bot.exclusive import advisory_lock
+from bot.flows.state import BotUnitOfWorkFactory
 from bot.logs import log_context
 from core.commands import AutoCloseResolved
 from core.context import Context
-from core.ports import UnitOfWorkFactory
+from core.ports import FileStore
 from core.services.workflow import auto_close_resolved
 from storage.db import Database
 
@@ -39,14 +42,55 @@ class Job:
     run: Callable[[], Awaitable[str | None]]  # returns a line worth logging, if any
 
 
-def standard_jobs(uow_factory: UnitOfWorkFactory, ctx: Context) -> list[Job]:
+# A stored file nothing refers to is deleted once it has not been stored again for this
+# long: far beyond a flow's idle limit (bot.flows.engine.FlowLimits), after which a flow's
+# files are dropped with it.
+FILES_UNUSED_AFTER = 24 * 3600.0
+SWEEP_BATCH = 1000  # files looked at per run, at most
+
+
+def standard_jobs(
+    uow_factory: BotUnitOfWorkFactory, ctx: Context, file_store: FileStore | None = None
+) -> list[Job]:
     async def close_resolved() -> str | None:
         closed = await auto_close_resolved(AutoCloseResolved(), uow_factory(), ctx)
         if not closed:
             return None
         return f"closed {len(closed)} resolved ticket(s) nobody answered: {closed}"
 
-    return [Job("auto-close-resolved", 15 * 60, close_resolved)]
+    jobs = [Job("auto-close-resolved", 15 * 60, close_resolved)]
+    if file_store is not None:
+        store = file_store
+
+        async def sweep() -> str | None:
+            return await sweep_files(uow_factory, ctx, store)
+
+        jobs.append(Job("sweep-files", 60 * 60, sweep))
+    return jobs
+
+
+async def sweep_files(
+    uow_factory: BotUnitOfWorkFactory,
+    ctx: Context,
+    store: FileStore,
+    unused_after: float = FILES_UNUSED_AFTER,
+) -> str | None:
+    """Delete stored files that no attachment and no recent conversation state refers to,
+    and have not been stored again for `unused_after` seconds."""
+    candidates = await store.unused_keys(unused_after, SWEEP_BATCH)
+    removed = 0
+    if candidates:
+        since = ctx.clock.now() - timedelta(seconds=unused_after)
+        async with uow_factory(read_only=True) as uow:
+            kept = await uow.attachments.keys_in_use(candidates)
+            kept |= await uow.conversations.file_keys_since(since)
+        for key in candidates:
+            if key not in kept and await store.delete_if_unused(key, unused_after):
+                removed += 1
+    leftovers = await store.purge_temp()
+    if not removed and not leftovers:
+        return None
+    return f"deleted {removed} stored file(s) nothing refers to, {leftovers} cut-off upload(s)"
 
 
 class PeriodicJobs:

@@ -397,7 +397,7 @@ async def running(
         if delivers:
             start(worker.run(stop))
             start(pieces.coordination.listen(worker.wake, stop))
-            runtime.jobs = PeriodicJobs(standard_jobs(uow_factory, ctx), database)
+            runtime.jobs = PeriodicJobs(standard_jobs(uow_factory, ctx, files), database)
             start(runtime.jobs.run(stop))
             if slack is not None:
                 # One worker at a time sweeps, so nobody is reminded twice.

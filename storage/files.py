@@ -84,6 +84,16 @@ class LocalFileStore:
         """Remove a stored file; deleting one that is not there is not an error."""
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
+    async def unused_keys(self, older_than: float, limit: int = 1000) -> list[str]:
+        """Keys of files not stored (nor stored again) for `older_than` seconds, at most
+        `limit`: what a sweep then checks against what still refers to them (bot.jobs)."""
+        return await asyncio.to_thread(_old_keys, self.root, time.time() - older_than, limit)
+
+    async def delete_if_unused(self, key: str, older_than: float) -> bool:
+        """Delete a file if it still has not been stored again for `older_than` seconds (a
+        person sending the same bytes meanwhile makes it young again); whether it went."""
+        return await asyncio.to_thread(_delete_if_old, self._path(key), time.time() - older_than)
+
     async def purge_temp(self, older_than: float = 3600.0) -> int:
         """Delete temporary files older than `older_than` seconds, left by a crashed process.
 
@@ -131,7 +141,9 @@ def _finish(handle: BinaryIO, digest: hashlib._Hash, block: bytearray) -> None:
 
 def _install(temp_path: Path, final: Path) -> None:
     if final.exists():
-        # Same key, same bytes: the stored copy is already right.
+        # Same key, same bytes: the stored copy is already right. Stored again, it is young
+        # again: a sweep of unused files must not take it from the flow that just sent it.
+        os.utime(final)
         temp_path.unlink()
         return
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -156,3 +168,36 @@ def _purge(temp_dir: Path, older_than: float) -> int:
         except FileNotFoundError:  # another process purged it first
             continue
     return removed
+
+
+def _old_keys(root: Path, cutoff: float, limit: int) -> list[str]:
+    keys: list[str] = []
+    if not root.is_dir():
+        return keys
+    for first in sorted(root.iterdir()):
+        if len(first.name) != 2 or not first.is_dir():
+            continue  # the temporary directory, anything else
+        for second in sorted(first.iterdir()):
+            if not second.is_dir():
+                continue
+            for path in second.iterdir():
+                if not _KEY.fullmatch(path.name):
+                    continue
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        keys.append(path.name)
+                except FileNotFoundError:  # deleted meanwhile
+                    continue
+                if len(keys) >= limit:
+                    return keys
+    return keys
+
+
+def _delete_if_old(path: Path, cutoff: float) -> bool:
+    try:
+        if path.stat().st_mtime >= cutoff:
+            return False
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

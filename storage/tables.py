@@ -268,7 +268,7 @@ class AttachmentRow(Base):
     mime_type: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(255))
+    storage_key: Mapped[str] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     entry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ticket_entries.id"), index=True)
     uploader_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

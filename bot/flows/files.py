@@ -41,7 +41,8 @@ async def take_file(s: Session, item: IncomingFile, already: int) -> StoredData 
         return None
     if not limits.file_types.accepts(fetched.mime_type, fetched.file_name):
         # The bytes stay in the content-addressed store unreferenced: the same bytes may be
-        # an accepted file of someone else's (a .docx is a ZIP), so they are not deleted here.
+        # an accepted file of someone else's (a .docx is a ZIP), so they are not deleted here
+        # but by the file sweep (bot.jobs), once nothing has referred to them for a day.
         s.say("report-file-type-refused", name=name, type=fetched.mime_type)
         return None
     return {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -67,10 +69,23 @@ class SqlConversationRepository(SqlRepository[Any]):
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def file_keys_since(self, since: datetime) -> set[str]:
+        """The stored files' keys that conversation states written since `since` hold (a
+        flow's files wait there until its command records them; bot.jobs' sweep keeps them)."""
+        statement = select(ConversationRow.state).where(ConversationRow.updated_at >= since)
+        keys: set[str] = set()
+        for row in await self._session.execute(statement):
+            keys.update(_FILE_KEY.findall(json.dumps(row.state)))
+        return keys
+
     async def count(self) -> int:
         """How many chats have a conversation state (benchmarks/memory.py)."""
         result = await self._session.execute(select(func.count()).select_from(ConversationRow))
         return int(result.scalar_one())
+
+
+# A file key is a sha256 in hex (storage.files); a state holds it as one JSON string value.
+_FILE_KEY = re.compile(r'"([0-9a-f]{64})"')
 
 
 def _chat_statement() -> Any:

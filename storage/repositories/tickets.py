@@ -370,6 +370,20 @@ class SqlAttachmentRepository(SqlRepository[Attachment]):
         )
         return (await self._session.execute(statement, {"_ticket": ticket_id})).scalar_one()
 
+    async def keys_in_use(self, storage_keys: Sequence[str]) -> set[str]:
+        if not storage_keys:
+            return set()
+        statement = self._once(
+            "keys_in_use",
+            lambda: (
+                select(AttachmentRow.storage_key)
+                .where(AttachmentRow.storage_key.in_(bindparam("_keys", expanding=True)))
+                .distinct()
+            ),
+        )
+        rows = await self._session.execute(statement, {"_keys": list(storage_keys)})
+        return {row[0] for row in rows}
+
 
 def _with_company() -> Any:
     tickets, companies = table_of(TicketRow), table_of(CompanyRow)

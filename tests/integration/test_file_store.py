@@ -291,3 +291,31 @@ async def test_the_file_name_never_reaches_the_disk(store: LocalFileStore, tmp_p
     stored = await store.put(stream(b"../../etc/passwd"))
     names = {p.name for p in files_under(tmp_path / "files")}
     assert names == {stored.key}
+
+
+def _age(store: LocalFileStore, key: str, seconds: float) -> None:
+    when = time.time() - seconds
+    os.utime(store._path(key), (when, when))
+
+
+async def test_old_files_are_found_and_storing_again_makes_them_young(
+    store: LocalFileStore,
+) -> None:
+    old = await store.put(stream(b"sent two days ago"))
+    again = await store.put(stream(b"sent two days ago, and again now"))
+    young = await store.put(stream(b"sent a minute ago"))
+    for key in (old.key, again.key):
+        _age(store, key, 2 * 86400)
+    _age(store, young.key, 60)
+    await store.put(stream(b"sent two days ago, and again now"))  # the same bytes once more
+    assert await store.unused_keys(86400) == [old.key]
+    assert set(await store.unused_keys(30)) == {old.key, young.key}
+    assert len(await store.unused_keys(30, limit=2)) == 2
+    assert not await store.delete_if_unused(again.key, 86400)  # young again: kept
+    assert await store.delete_if_unused(old.key, 86400)
+    assert not await store.exists(old.key)
+    assert not await store.delete_if_unused(old.key, 86400)  # gone already
+
+
+async def test_no_store_yet_has_no_old_files(tmp_path: Path) -> None:
+    assert await LocalFileStore(tmp_path / "never").unused_keys(0) == []

@@ -1,8 +1,11 @@
-"""The worker's periodic jobs: tickets resolved long ago close; one worker at a time runs a job."""
+"""The worker's periodic jobs: tickets resolved long ago close, stored files nothing refers to
+go; one worker at a time runs a job."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,8 +14,9 @@ import pytest
 
 from bot.jobs import Job, PeriodicJobs, standard_jobs
 from core.context import Context, EngineConfig, SystemClock, SystemSecrets
-from core.model import Audience, TicketStatus
+from core.model import Attachment, Audience, TicketStatus
 from storage.db import Database, open_database
+from storage.files import LocalFileStore
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 from tests.integration import builders
@@ -121,3 +125,56 @@ async def test_every_job_runs_at_start_then_waits_for_its_time(tmp_path: Path) -
     finally:
         await opened.dispose()
     assert calls == ["first", "second"]
+
+
+async def test_the_sweep_deletes_only_stored_files_nothing_refers_to(
+    database: Database, tmp_path: Path
+) -> None:
+    """A file refused after it was stored, or left by an abandoned report, goes after a day;
+    one on a ticket, one a flow in progress holds, and a young one stay."""
+    uow_factory = SqlUnitOfWorkFactory(database.sessionmaker)
+    store = LocalFileStore(tmp_path / "files")
+    ctx = Context(SystemClock(), SystemSecrets(), EngineConfig())
+    attached, held, refused, young = [
+        await store.put(_chunks(text))
+        for text in (b"on a ticket", b"in a flow", b"refused", b"new")
+    ]
+    now = datetime.now(UTC)
+    async with uow_factory() as uow:
+        reporter = await builders.add_customer(uow)
+        ticket = builders.ticket(1, reporter)
+        await uow.tickets.add(ticket)
+        await uow.attachments.add(
+            Attachment(
+                ticket_id=ticket.id,
+                file_name="screen.png",
+                mime_type="image/png",
+                size=attached.size,
+                sha256=attached.sha256,
+                storage_key=attached.key,
+                created_at=now,
+            )
+        )
+        files = [{"key": held.key, "name": "log.txt", "size": held.size}]
+        await uow.conversations.put("telegram:1", {"flow": "report", "data": {"files": files}}, now)
+        await uow.commit()
+    for stored in (attached, held, refused):
+        when = time.time() - 2 * 86400
+        os.utime(store._path(stored.key), (when, when))
+    leftover = store.root / "tmp" / "upload-cut-off"
+    leftover.write_bytes(b"half an upload")
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))
+
+    [sweep] = [job for job in standard_jobs(uow_factory, ctx, store) if job.name == "sweep-files"]
+    said = await sweep.run()
+
+    assert said == "deleted 1 stored file(s) nothing refers to, 1 cut-off upload(s)"
+    assert not await store.exists(refused.key)
+    for kept in (attached, held, young):
+        assert await store.exists(kept.key)
+    assert not leftover.exists()
+    assert await sweep.run() is None  # nothing more to do
+
+
+async def _chunks(data: bytes) -> AsyncIterator[bytes]:
+    yield data

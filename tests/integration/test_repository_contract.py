@@ -847,6 +847,9 @@ async def test_attachments_by_ticket_and_entry(uow_factory: UnitOfWorkFactory) -
         assert await uow.attachments.list_for_entry(message.id) == [screenshot]
         assert await uow.attachments.count_for_ticket(ticket.id) == 2
         assert await uow.attachments.count_for_ticket(uuid.uuid4()) == 0
+        asked = ["ab/screen.png", "ab/x.png", "ab/nothing.png"]
+        assert await uow.attachments.keys_in_use(asked) == {"ab/screen.png", "ab/x.png"}
+        assert await uow.attachments.keys_in_use([]) == set()
 
 
 # --- invites, registrations, support tokens -------------------------------------------------

@@ -458,6 +458,10 @@ class FakeAttachments(_Repo):
     async def count_for_ticket(self, ticket_id: uuid.UUID) -> int:
         return sum(1 for a in self._rows() if a.ticket_id == ticket_id)
 
+    async def keys_in_use(self, storage_keys: Sequence[str]) -> set[str]:
+        wanted = set(storage_keys)
+        return {a.storage_key for a in self._rows() if a.storage_key in wanted}
+
 
 class FakeInvites(_Repo):
     table = "invites"
