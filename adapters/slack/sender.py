@@ -351,11 +351,15 @@ class _Delivery:
             await self._share("files", parent, snap.files)
         elif not isinstance(event, (*_OPENINGS, *_CARD_ONLY)):
             # A TicketAssigned names its agent; anything else mentions the current one.
-            line = lines.event_line(event, snap.assignee_slack_id or snap.card.assignee_slack_id)
+            assignee = snap.assignee_slack_id or snap.card.assignee_slack_id
+            line = lines.event_line(event, assignee)
             if line is None:
                 log.warning("no desk line for %s", event.event_type)
             else:
-                await self._post("line", parent, line)
+                # A reminder mentions the assignee, which notifies them; one for a ticket
+                # nobody has is also sent to the channel, where the whole desk sees it.
+                nobodys = isinstance(event, ev.SlaReminderDue) and not assignee
+                await self._post("line", parent, line, broadcast=nobodys)
 
     async def _edit(self, snap: Snapshot, parent: str, event: ev.CustomerMessageEdited) -> None:
         """The customer edited a message: its copy here follows, piece by piece."""
@@ -370,13 +374,20 @@ class _Delivery:
         posted = await self._post_pieces("edit", parent, pieces[len(refs) :])
         await self._record(posted, event.entry_id)
 
-    async def _post(self, step: str, parent: str, text: str) -> list[str]:
-        """Post `text` in the thread, split to Slack's size; returns the new messages' ts."""
-        return await self._post_pieces(step, parent, split_mrkdwn(text, self._limit))
+    async def _post(
+        self, step: str, parent: str, text: str, *, broadcast: bool = False
+    ) -> list[str]:
+        """Post `text` in the thread, split to Slack's size; returns the new messages' ts.
+        `broadcast`: also shown in the channel (Slack's "Also send to #channel")."""
+        pieces = split_mrkdwn(text, self._limit)
+        return await self._post_pieces(step, parent, pieces, broadcast=broadcast)
 
-    async def _post_pieces(self, step: str, parent: str, pieces: Sequence[str]) -> list[str]:
+    async def _post_pieces(
+        self, step: str, parent: str, pieces: Sequence[str], *, broadcast: bool = False
+    ) -> list[str]:
         """Pieces an earlier attempt of this message posted are not posted again."""
         posted: list[str] = []
+        more: dict[str, Any] = {"reply_broadcast": True} if broadcast else {}
         for index, piece in enumerate(pieces):
             key = f"{step}:{index}"
             if self._done(key):
@@ -387,6 +398,7 @@ class _Delivery:
                 text=piece,
                 unfurl_links=False,  # a customer's link is shown, never fetched by Slack
                 unfurl_media=False,
+                **more,
             )
             posted.append(str(answer["ts"]))
             self._mark(key)

@@ -310,3 +310,5 @@ async def test_an_unassigned_ticket_is_said_to_be_nobodys(
     )
     assert said is not None
     assert world.slack.ws.rendered(said[0]).users == ()
+    # Nobody is mentioned, so the whole desk sees it: also sent to the channel.
+    assert said[0].subtype == "thread_broadcast"
