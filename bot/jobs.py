@@ -76,17 +76,26 @@ async def sweep_files(
     unused_after: float = FILES_UNUSED_AFTER,
 ) -> str | None:
     """Delete stored files that no attachment and no recent conversation state refers to,
-    and have not been stored again for `unused_after` seconds."""
-    candidates = await store.unused_keys(unused_after, SWEEP_BATCH)
+    and have not been stored again for `unused_after` seconds. The whole store is walked, a
+    page of `SWEEP_BATCH` old files at a time (files in use are old too, and must not stop
+    the walk short of the rest)."""
     removed = 0
-    if candidates:
-        since = ctx.clock.now() - timedelta(seconds=unused_after)
+    held: set[str] | None = None
+    after: str | None = None
+    while candidates := await store.unused_keys(unused_after, SWEEP_BATCH, after):
+        after = candidates[-1]
         async with uow_factory(read_only=True) as uow:
-            kept = await uow.attachments.keys_in_use(candidates)
-            kept |= await uow.conversations.file_keys_since(since)
+            if held is None:
+                # States first, then attachments: a report recorded in between moves its
+                # files from the one to the other, and is seen in the second.
+                since = ctx.clock.now() - timedelta(seconds=unused_after)
+                held = await uow.conversations.file_keys_since(since)
+            kept = held | await uow.attachments.keys_in_use(candidates)
         for key in candidates:
             if key not in kept and await store.delete_if_unused(key, unused_after):
                 removed += 1
+        if len(candidates) < SWEEP_BATCH:
+            break
     leftovers = await store.purge_temp()
     if not removed and not leftovers:
         return None

@@ -382,8 +382,11 @@ class FileStore(Protocol):
 
     async def exists(self, key: str) -> bool: ...
     async def delete(self, key: str) -> None: ...
-    async def unused_keys(self, older_than: float, limit: int = 1000) -> Sequence[str]:
-        """Keys of files not stored (nor stored again) for `older_than` seconds."""
+    async def unused_keys(
+        self, older_than: float, limit: int = 1000, after: str | None = None
+    ) -> Sequence[str]:
+        """Keys of files not stored (nor stored again) for `older_than` seconds, in key
+        order after `after`, at most `limit`."""
         ...
 
     async def delete_if_unused(self, key: str, older_than: float) -> bool:

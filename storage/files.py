@@ -84,15 +84,26 @@ class LocalFileStore:
         """Remove a stored file; deleting one that is not there is not an error."""
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
-    async def unused_keys(self, older_than: float, limit: int = 1000) -> list[str]:
-        """Keys of files not stored (nor stored again) for `older_than` seconds, at most
-        `limit`: what a sweep then checks against what still refers to them (bot.jobs)."""
-        return await asyncio.to_thread(_old_keys, self.root, time.time() - older_than, limit)
+    async def unused_keys(
+        self, older_than: float, limit: int = 1000, after: str | None = None
+    ) -> list[str]:
+        """Keys of files not stored (nor stored again) for `older_than` seconds, in key order
+        from just past `after`, at most `limit`: what a sweep then checks, page by page,
+        against what still refers to them (bot.jobs)."""
+        cutoff = time.time() - older_than
+        return await asyncio.to_thread(_old_keys, self.root, cutoff, limit, after or "")
 
     async def delete_if_unused(self, key: str, older_than: float) -> bool:
         """Delete a file if it still has not been stored again for `older_than` seconds (a
-        person sending the same bytes meanwhile makes it young again); whether it went."""
-        return await asyncio.to_thread(_delete_if_old, self._path(key), time.time() - older_than)
+        person sending the same bytes meanwhile makes it young again); whether it went.
+
+        The file is first moved aside and its age read again there: a `put` of the same bytes
+        either refreshed it before the move (it is put back) or finds it gone and installs its
+        own copy, so a file just stored again is never lost to the sweep."""
+        cutoff = time.time() - older_than
+        return await asyncio.to_thread(
+            _delete_if_old, self._path(key), cutoff, self.root / _TEMP_DIR
+        )
 
     async def purge_temp(self, older_than: float = 3600.0) -> int:
         """Delete temporary files older than `older_than` seconds, left by a crashed process.
@@ -140,14 +151,15 @@ def _finish(handle: BinaryIO, digest: hashlib._Hash, block: bytearray) -> None:
 
 
 def _install(temp_path: Path, final: Path) -> None:
-    if final.exists():
+    try:
         # Same key, same bytes: the stored copy is already right. Stored again, it is young
         # again: a sweep of unused files must not take it from the flow that just sent it.
         os.utime(final)
-        temp_path.unlink()
+    except FileNotFoundError:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp_path, final)
         return
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(temp_path, final)
+    temp_path.unlink()
 
 
 def _discard(handle: BinaryIO, temp_path: Path) -> None:
@@ -170,18 +182,18 @@ def _purge(temp_dir: Path, older_than: float) -> int:
     return removed
 
 
-def _old_keys(root: Path, cutoff: float, limit: int) -> list[str]:
+def _old_keys(root: Path, cutoff: float, limit: int, after: str) -> list[str]:
     keys: list[str] = []
     if not root.is_dir():
         return keys
     for first in sorted(root.iterdir()):
-        if len(first.name) != 2 or not first.is_dir():
-            continue  # the temporary directory, anything else
+        if len(first.name) != 2 or first.name < after[:2] or not first.is_dir():
+            continue  # the temporary directory, anything else, or swept already
         for second in sorted(first.iterdir()):
-            if not second.is_dir():
+            if first.name + second.name < after[:4] or not second.is_dir():
                 continue
-            for path in second.iterdir():
-                if not _KEY.fullmatch(path.name):
+            for path in sorted(second.iterdir()):
+                if path.name <= after or not _KEY.fullmatch(path.name):
                     continue
                 try:
                     if path.stat().st_mtime < cutoff:
@@ -193,11 +205,18 @@ def _old_keys(root: Path, cutoff: float, limit: int) -> list[str]:
     return keys
 
 
-def _delete_if_old(path: Path, cutoff: float) -> bool:
+def _delete_if_old(path: Path, cutoff: float, temp_dir: Path) -> bool:
+    # Named like an upload, so a crash right after the move leaves something purge_temp takes.
+    aside = temp_dir / f"{_TEMP_PREFIX}swept-{path.name}-{os.getpid()}"
     try:
         if path.stat().st_mtime >= cutoff:
             return False
-        path.unlink()
+        temp_dir.mkdir(parents=True, exist_ok=True)
+        os.rename(path, aside)
     except FileNotFoundError:
         return False
+    if aside.stat().st_mtime >= cutoff:  # stored again just before the move: put back
+        os.replace(aside, path)
+        return False
+    aside.unlink()
     return True

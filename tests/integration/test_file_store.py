@@ -319,3 +319,31 @@ async def test_old_files_are_found_and_storing_again_makes_them_young(
 
 async def test_no_store_yet_has_no_old_files(tmp_path: Path) -> None:
     assert await LocalFileStore(tmp_path / "never").unused_keys(0) == []
+
+
+async def test_old_files_come_in_key_order_page_by_page(store: LocalFileStore) -> None:
+    stored = [await store.put(stream(f"file {n}".encode())) for n in range(5)]
+    for item in stored:
+        _age(store, item.key, 2 * 86400)
+    first = await store.unused_keys(86400, limit=2)
+    second = await store.unused_keys(86400, limit=2, after=first[-1])
+    rest = await store.unused_keys(86400, limit=2, after=second[-1])
+    assert first + second + rest == sorted(item.key for item in stored)
+    assert await store.unused_keys(86400, after=rest[-1]) == []
+
+
+async def test_a_file_stored_again_while_it_is_swept_is_put_back(
+    store: LocalFileStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = await store.put(stream(b"sent two days ago, and again right now"))
+    _age(store, stored.key, 2 * 86400)
+    rename = os.rename
+
+    def stored_again_first(source: Path, target: Path) -> None:
+        os.utime(source)  # a put() of the same bytes lands just before the move
+        rename(source, target)
+
+    monkeypatch.setattr("storage.files.os.rename", stored_again_first)
+    assert not await store.delete_if_unused(stored.key, 86400)
+    assert await read_all(store.open(stored.key)) == b"sent two days ago, and again right now"
+    assert not list((store.root / "tmp").glob("upload-swept-*"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.jobs import Job, PeriodicJobs, standard_jobs
+from bot.jobs import Job, PeriodicJobs, standard_jobs, sweep_files
 from core.context import Context, EngineConfig, SystemClock, SystemSecrets
 from core.model import Attachment, Audience, TicketStatus
 from storage.db import Database, open_database
@@ -178,3 +178,46 @@ async def test_the_sweep_deletes_only_stored_files_nothing_refers_to(
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:
     yield data
+
+
+async def test_the_sweep_walks_past_old_files_still_in_use(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attached files are old too: a page full of them must not stop the sweep short of an
+    unused file further on."""
+    monkeypatch.setattr("bot.jobs.SWEEP_BATCH", 2)
+    uow_factory = SqlUnitOfWorkFactory(database.sessionmaker)
+    store = LocalFileStore(tmp_path / "files")
+    ctx = Context(SystemClock(), SystemSecrets(), EngineConfig())
+    stored = sorted(
+        [await store.put(_chunks(f"file {n}".encode())) for n in range(7)], key=lambda f: f.key
+    )
+    *attached, unused = stored  # the unused one sorts last
+    now = datetime.now(UTC)
+    async with uow_factory() as uow:
+        reporter = await builders.add_customer(uow)
+        ticket = builders.ticket(1, reporter)
+        await uow.tickets.add(ticket)
+        for item in attached:
+            await uow.attachments.add(
+                Attachment(
+                    ticket_id=ticket.id,
+                    file_name="f.txt",
+                    mime_type="text/plain",
+                    size=item.size,
+                    sha256=item.sha256,
+                    storage_key=item.key,
+                    created_at=now,
+                )
+            )
+        await uow.commit()
+    for item in stored:
+        when = time.time() - 2 * 86400
+        os.utime(store._path(item.key), (when, when))
+
+    said = await sweep_files(uow_factory, ctx, store)
+
+    assert said == "deleted 1 stored file(s) nothing refers to, 0 cut-off upload(s)"
+    assert not await store.exists(unused.key)
+    for item in attached:
+        assert await store.exists(item.key)
