@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, Self, cast
 
 from bot.flows.state import BotUnitOfWork, BotUnitOfWorkFactory
 
@@ -32,7 +32,7 @@ class LineUnits:
         unit = self._factory(read_only=read_only, autocommit=autocommit)
         if self._held is None:
             return unit
-        return cast(BotUnitOfWork, _AfterHeld(self, unit))
+        return cast(BotUnitOfWork, _Proxy(self, unit))
 
     def hold(self) -> BotUnitOfWork:
         """A unit for the line's last command, whose commit waits for the line's finish."""
@@ -78,7 +78,8 @@ class LineUnits:
 
 
 class _Proxy:
-    """Stands for a unit of work: its repositories are the unit's own."""
+    """Stands for a unit of work the line opens: the held one, if any, is committed first;
+    its repositories are the unit's own."""
 
     def __init__(self, line: LineUnits, unit: BotUnitOfWork) -> None:
         self._line = line
@@ -86,6 +87,11 @@ class _Proxy:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._unit, name)
+
+    async def __aenter__(self) -> Self:
+        await self._line.flush()
+        await self._unit.__aenter__()
+        return self
 
     async def commit(self) -> None:
         await self._unit.commit()
@@ -105,17 +111,12 @@ class _Proxy:
 class _Held(_Proxy):
     committed = False
 
-    async def __aenter__(self) -> _Held:
-        await self._line.flush()
-        await self._unit.__aenter__()
-        return self
-
     async def commit(self) -> None:
         self.committed = True  # for real in the line's finish (LineUnits.last / flush)
 
     async def rollback(self) -> None:
         self.committed = False
-        await self._unit.rollback()
+        await super().rollback()
 
     async def __aexit__(
         self,
@@ -126,11 +127,4 @@ class _Held(_Proxy):
         if exc_type is None and self.committed:
             self._line._keep(self._unit)
             return
-        await self._unit.__aexit__(exc_type, exc, tb)
-
-
-class _AfterHeld(_Proxy):
-    async def __aenter__(self) -> _AfterHeld:
-        await self._line.flush()
-        await self._unit.__aenter__()
-        return self
+        await super().__aexit__(exc_type, exc, tb)

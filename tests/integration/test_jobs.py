@@ -15,6 +15,7 @@ import pytest
 from bot.jobs import Job, PeriodicJobs, standard_jobs, sweep_files
 from core.context import Context, EngineConfig, SystemClock, SystemSecrets
 from core.model import Attachment, Audience, TicketStatus
+from core.ports import StoredFile, UnitOfWork
 from storage.db import Database, open_database
 from storage.files import LocalFileStore
 from storage.migrate import upgrade
@@ -141,26 +142,11 @@ async def test_the_sweep_deletes_only_stored_files_nothing_refers_to(
     ]
     now = datetime.now(UTC)
     async with uow_factory() as uow:
-        reporter = await builders.add_customer(uow)
-        ticket = builders.ticket(1, reporter)
-        await uow.tickets.add(ticket)
-        await uow.attachments.add(
-            Attachment(
-                ticket_id=ticket.id,
-                file_name="screen.png",
-                mime_type="image/png",
-                size=attached.size,
-                sha256=attached.sha256,
-                storage_key=attached.key,
-                created_at=now,
-            )
-        )
+        await _on_a_ticket(uow, [attached], now)
         files = [{"key": held.key, "name": "log.txt", "size": held.size}]
         await uow.conversations.put("telegram:1", {"flow": "report", "data": {"files": files}}, now)
         await uow.commit()
-    for stored in (attached, held, refused):
-        when = time.time() - 2 * 86400
-        os.utime(store._path(stored.key), (when, when))
+    _two_days_old(store, [attached, held, refused])
     leftover = store.root / "tmp" / "upload-cut-off"
     leftover.write_bytes(b"half an upload")
     os.utime(leftover, (time.time() - 7200, time.time() - 7200))
@@ -180,6 +166,31 @@ async def _chunks(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
 
+async def _on_a_ticket(uow: UnitOfWork, files: list[StoredFile], now: datetime) -> None:
+    """A new ticket with `files` attached (the caller commits)."""
+    reporter = await builders.add_customer(uow)
+    ticket = builders.ticket(1, reporter)
+    await uow.tickets.add(ticket)
+    for stored in files:
+        await uow.attachments.add(
+            Attachment(
+                ticket_id=ticket.id,
+                file_name="file.bin",
+                mime_type="application/octet-stream",
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_key=stored.key,
+                created_at=now,
+            )
+        )
+
+
+def _two_days_old(store: LocalFileStore, files: list[StoredFile]) -> None:
+    when = time.time() - 2 * 86400
+    for stored in files:
+        os.utime(store._path(stored.key), (when, when))
+
+
 async def test_the_sweep_walks_past_old_files_still_in_use(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -193,27 +204,10 @@ async def test_the_sweep_walks_past_old_files_still_in_use(
         [await store.put(_chunks(f"file {n}".encode())) for n in range(7)], key=lambda f: f.key
     )
     *attached, unused = stored  # the unused one sorts last
-    now = datetime.now(UTC)
     async with uow_factory() as uow:
-        reporter = await builders.add_customer(uow)
-        ticket = builders.ticket(1, reporter)
-        await uow.tickets.add(ticket)
-        for item in attached:
-            await uow.attachments.add(
-                Attachment(
-                    ticket_id=ticket.id,
-                    file_name="f.txt",
-                    mime_type="text/plain",
-                    size=item.size,
-                    sha256=item.sha256,
-                    storage_key=item.key,
-                    created_at=now,
-                )
-            )
+        await _on_a_ticket(uow, attached, datetime.now(UTC))
         await uow.commit()
-    for item in stored:
-        when = time.time() - 2 * 86400
-        os.utime(store._path(item.key), (when, when))
+    _two_days_old(store, stored)
 
     said = await sweep_files(uow_factory, ctx, store)
 
